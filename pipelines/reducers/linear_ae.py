@@ -1,0 +1,14 @@
+"""Linear autoencoder: no hidden layers, no activations; trained on MSE it finds the PCA subspace."""
+from pipelines.reducers.autoencoder import Autoencoder
+
+# Tuned on digits: every bottleneck from 1 to 32 ends within 0.5% of PCA's test error. No validation hold-out:
+# a linear AE cannot overfit beyond PCA, so it learns from all training rows, exactly as PCA does. No early
+# stopping either: its loss has long plateaus near saddle points that look like convergence; the cosine-decayed
+# learning rate ends training instead.
+DEFAULTS = dict(hidden_layer_sizes=(), activation="linear", output_activation="linear", epochs=200,
+                batch_size=128, learning_rate=1e-2, validation_fraction=0.0, early_stopping=False)
+
+
+def build(n_components: int, **params) -> Autoencoder:
+    """Unfitted linear autoencoder; `params` override the defaults."""
+    return Autoencoder(n_components=n_components, **{**DEFAULTS, **params})
