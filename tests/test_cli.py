@@ -1,0 +1,73 @@
+"""`python -m pipelines`: good input prints and writes results; bad input exits 2 with one clear line."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipelines", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=600, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+
+
+def test_datasets_lists_every_dataset_with_its_shape():
+    result = cli("datasets")
+    assert result.returncode == 0
+    assert "digits" in result.stdout and "1797 × 64" in result.stdout and "mnist-5k" in result.stdout
+
+
+def test_sweep_prints_a_table_and_writes_the_tidy_csv(tmp_path):
+    out = tmp_path / "results.csv"
+    result = cli("sweep", "--dataset", "iris", "--bottlenecks", "1,2", "--methods", "pca,linear_ae",
+                 "--seed", "3", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "mse PCA" in result.stdout and "mse Linear AE" in result.stdout
+    assert "[100%]" in result.stderr, "progress is shown"
+    frame = pd.read_csv(out)
+    assert list(frame.columns) == ["dataset", "method", "bottleneck", "split", "mse", "r2", "fit_seconds",
+                                   "epochs", "seed"]
+    assert len(frame) == 2 * 2 * 2 and (frame["seed"] == 3).all()
+
+
+def test_sweep_runs_on_the_users_csv_with_a_label_column(tmp_path):
+    rows = ["a,b,c,kind"] + [f"{i % 7},{(i * 3) % 11},{i % 5},{'xy'[i % 2]}" for i in range(40)]
+    path = tmp_path / "mine.csv"
+    path.write_text("\n".join(rows))
+    result = cli("sweep", "--csv", str(path), "--label-column", "kind", "--bottlenecks", "1,2", "--methods", "pca")
+    assert result.returncode == 0, result.stderr
+    assert "csv:mine.csv" in result.stderr and "mse PCA" in result.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["sweep", "--dataset", "imagenet"], "Unknown dataset"),
+    (["sweep", "--bottlenecks", "1,two"], "comma-separated list of whole numbers"),
+    (["sweep", "--dataset", "iris", "--bottlenecks", "4"], "choose sizes from 1 to 3"),
+    (["sweep", "--dataset", "iris", "--bottlenecks", "0"], "choose sizes from 1 to 3"),
+    (["sweep", "--methods", "pca,umap"], "Unknown or missing method"),
+    (["sweep", "--test-size", "1.5"], "between 0 and 1"),
+    (["sweep", "--seed", "-4"], "seed"),
+    (["sweep", "--csv", "missing.csv"], "no such file"),
+    (["sweep", "--label-column", "kind"], "only applies to --csv"),
+    (["sweep", "--dataset", "iris", "--out", "/no/such/folder/out.csv"], "does not exist"),
+    (["sweep", "--frobnicate"], "Unrecognized arguments"),
+    (["explode"], "invalid choice"),
+])
+def test_bad_input_exits_2_with_one_clear_line(args, message):
+    result = cli(*args)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("content", [b"", b"a,b\n", b"\x00\x01\x02binary", b"x,y\n1,2\n3,4\n"])
+def test_bad_csv_files_exit_2_with_one_clear_line(tmp_path, content):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    result = cli("sweep", "--csv", str(path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "bad.csv" in result.stderr
