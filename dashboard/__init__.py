@@ -1,0 +1,1 @@
+"""Latent Lab's Streamlit dashboard: `streamlit run dashboard/app.py` from the repository root."""

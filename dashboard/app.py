@@ -1,0 +1,23 @@
+"""Entry point: page config, the shared sidebar, and the pages (`streamlit run dashboard/app.py`)."""
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = str(Path(__file__).resolve().parent.parent)
+if ROOT not in sys.path:  # `streamlit run` puts only this folder on the path; the packages live one level up
+    sys.path.insert(0, ROOT)
+
+from dashboard import sidebar, state  # noqa: E402
+
+st.set_page_config(page_title="Latent Lab", page_icon=":material/compress:", layout="wide")
+pages = st.navigation([
+    st.Page("error_curves.py", title="Error curves", icon=":material/show_chart:", default=True),
+    st.Page("embeddings.py", title="Embeddings", icon=":material/scatter_plot:"),
+    st.Page("reconstructions.py", title="Reconstructions", icon=":material/image:"),
+    st.Page("training_curves.py", title="Training", icon=":material/model_training:"),
+    st.Page("linear_ae_vs_pca.py", title="Linear AE vs PCA", icon=":material/compare_arrows:"),
+    st.Page("about.py", title="About", icon=":material/info:"),
+])
+state.set_selection(sidebar.render())
+pages.run()

@@ -1,0 +1,139 @@
+"""Every `st.cache_*` wrapper of the dashboard: datasets, trained runs, and what pages derive from models.
+
+Models live in `st.cache_resource` and are shared by all sessions, so nothing here mutates them; frames and
+arrays live in `st.cache_data`. Functions of fitted models are keyed by `ModelsAt.key` (the run specs and
+the bottleneck), never by hashing the models themselves.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import time
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import pipelines
+from dashboard.choices import ModelsAt, RunSpec
+from dashboard.plain_text import markdown_literal
+from pipelines import metrics
+
+BY_KEY = {ModelsAt: lambda models: models.key}
+PROGRESS_INTERVAL_SECONDS = 0.25  # progress updates are replayed on cache hits, so send only a few
+
+
+@st.cache_resource(show_spinner="Loading the dataset…")
+def builtin_dataset(name: str) -> pipelines.Dataset:
+    """A built-in dataset, loaded once per server."""
+    return pipelines.load_dataset(name)
+
+
+@st.cache_data(show_spinner="Reading your file…", max_entries=8)
+def uploaded_dataset(raw: bytes, label_column: str | None, file_name: str) -> pipelines.Dataset:
+    """A user's CSV as a dataset, keyed by its bytes and label column; raises InputError on bad files."""
+    return pipelines.load_csv(raw, label_column=label_column, name=file_name)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def csv_columns(raw: bytes) -> list[str]:
+    """The names `load_csv` gives a CSV's columns, for the label-column picker (empty if it cannot tell)."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    lines = text.splitlines()[:20]
+    if not lines:
+        return []
+    try:
+        delimiter = csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
+    except csv.Error:
+        delimiter = ","
+    header = next(csv.reader(lines, delimiter=delimiter), [])
+    if all(_is_number(name) for name in header):  # no header row: load_csv numbers the columns
+        return [f"column_{i + 1}" for i in range(len(header))]
+    return list(dict.fromkeys(header))
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def prepared(dataset_key: str, test_size: float, seed: int, _dataset: pipelines.Dataset) -> pipelines.PreparedData:
+    """The split and scaled data every method of these choices trains on; raises InputError when impossible."""
+    return pipelines.prepare(_dataset, test_size=test_size, seed=seed)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def trained_run(spec: RunSpec, _dataset: pipelines.Dataset, _stage: str) -> pipelines.RunResult:
+    """One method fitted at every size of `spec`, showing a progress bar (what trains, time left) meanwhile."""
+    bar = st.progress(0.0, text=f"{_stage}: starting")
+    last_update = 0.0
+
+    def report(fraction: float, message: str) -> None:
+        nonlocal last_update
+        if time.monotonic() - last_update >= PROGRESS_INTERVAL_SECONDS:
+            bar.progress(fraction, text=f"{_stage}: {markdown_literal(message)}")
+            last_update = time.monotonic()
+
+    try:
+        return pipelines.run(_dataset, [spec.method], list(spec.sizes), test_size=spec.test_size, seed=spec.seed,
+                             params={spec.method: dict(spec.params)}, progress=report)
+    finally:
+        bar.empty()
+
+
+@st.cache_data(show_spinner=False, hash_funcs=BY_KEY, max_entries=64)
+def embedding_codes(models: ModelsAt) -> pd.DataFrame:
+    """2-D codes of the test samples for every method: method, index, z1, z2, label."""
+    return pipelines.embedding_frame({(m, 2): r for m, r in models.models.items()}, models.data)
+
+
+@st.cache_data(show_spinner="Scoring the embeddings…", hash_funcs=BY_KEY, max_entries=64)
+def embedding_quality(models: ModelsAt) -> dict[str, dict[str, float]]:
+    """Per method: trustworthiness of the test codes and, for class labels, k-NN accuracy on the codes."""
+    data, quality = models.data, {}
+    for method, reducer in models.models.items():
+        codes_test = reducer.transform(data.X_test)
+        scores = {"trustworthiness": metrics.trustworthiness(data.X_test, codes_test), "knn_accuracy": np.nan}
+        if data.dataset.label_kind == "categorical":
+            scores["knn_accuracy"] = metrics.knn_accuracy(reducer.transform(data.X_train), data.y_train,
+                                                          codes_test, data.y_test)
+        quality[method] = scores
+    return quality
+
+
+@st.cache_data(show_spinner=False, hash_funcs=BY_KEY, max_entries=64)
+def reconstructions(models: ModelsAt) -> dict[str, np.ndarray]:
+    """Each method's reconstruction of the test samples, in the scaled units it was trained in."""
+    return {m: metrics.reconstruct(r, models.data.X_test) for m, r in models.models.items()}
+
+
+@st.cache_data(show_spinner=False, hash_funcs=BY_KEY, max_entries=64)
+def sample_errors(models: ModelsAt) -> dict[str, np.ndarray]:
+    """Each method's mean squared error on every test sample."""
+    return {m: metrics.per_sample_error(models.data.X_test, X_hat) for m, X_hat in reconstructions(models).items()}
+
+
+@st.cache_data(show_spinner=False, hash_funcs=BY_KEY, max_entries=64)
+def feature_errors(models: ModelsAt) -> dict[str, np.ndarray]:
+    """Each method's mean squared error on every feature of the test samples."""
+    return {m: metrics.per_feature_error(models.data.X_test, X_hat) for m, X_hat in reconstructions(models).items()}
+
+
+@st.cache_data(show_spinner=False, hash_funcs=BY_KEY, max_entries=256)
+def principal_angles(models: ModelsAt) -> np.ndarray:
+    """Principal angles (degrees) between the linear AE's and PCA's subspaces at this bottleneck."""
+    return metrics.principal_angles(models.models["pca"], models.models["linear_ae"])
+
+
+@st.cache_data(show_spinner=False, hash_funcs=BY_KEY, max_entries=64)
+def compared_directions(models: ModelsAt) -> tuple[np.ndarray, np.ndarray]:
+    """PCA's components and the linear AE's directions, ordered and sign-matched to them."""
+    pca = models.models["pca"]
+    return pca.components_, metrics.recovered_directions(models.models["linear_ae"], pca, models.data.X_train)

@@ -1,0 +1,36 @@
+"""Linear AE vs PCA: does a linear autoencoder find PCA's subspace, and which directions does it recover?"""
+import streamlit as st
+
+from dashboard import cache, summaries, trained
+from pipelines import figures
+
+PAIR = ("pca", "linear_ae")
+MAX_DIRECTIONS = 8
+
+selection = trained.require_selection()
+dataset, k = selection.dataset, selection.bottleneck
+st.title("Linear AE vs PCA")
+st.caption("A linear autoencoder trained on squared error learns the same subspace as PCA (Baldi & Hornik, 1989), "
+           "but not necessarily the same directions: its codes can be any rotation and scaling of PCA's. "
+           "Principal angles measure how far apart two subspaces are; all 0° means they are identical. "
+           "This page trains both methods whatever the sidebar's method choice.")
+trained.sweep(selection, PAIR)
+angles = {size: cache.principal_angles(trained.models_at(selection, size, PAIR)) for size in selection.sweep_sizes}
+chosen = trained.models_at(selection, k, PAIR)
+st.info(summaries.angles_sentence(cache.principal_angles(chosen), k))
+st.plotly_chart(figures.principal_angles(angles, chosen=k))
+
+st.subheader("PCA components and the directions the linear AE recovered")
+pca_directions, ae_directions = cache.compared_directions(chosen)
+shown = min(k, MAX_DIRECTIONS)
+gaps = summaries.direction_angles(pca_directions, ae_directions)
+if dataset.image_shape:
+    st.plotly_chart(figures.image_grid(
+        {"pca": pca_directions[:shown], "linear_ae": ae_directions[:shown]}, dataset.image_shape, diverging=True,
+        title=f"The first {shown} directions at bottleneck {k} (red positive, blue negative)",
+        column_titles=[f"{i + 1} · {gap:.1f}°" for i, gap in enumerate(gaps[:shown])]))
+else:
+    st.plotly_chart(figures.direction_loadings(pca_directions[:shown], ae_directions[:shown], dataset.feature_names))
+st.caption("The autoencoder's directions are ordered by the variance each captures and their signs matched to "
+           "PCA's; the numbers over the images are the angles between each pair. Leading directions usually "
+           "match closely; directions that explain similar variance can mix, even when the subspaces agree.")

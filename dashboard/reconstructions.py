@@ -1,0 +1,45 @@
+"""Reconstructions: what each method gives back at the chosen bottleneck, and where it fails."""
+import streamlit as st
+
+from dashboard import cache, summaries, trained
+from pipelines import figures
+
+GALLERY_SIZE = 10
+WORST_SHOWN = 5
+
+selection = trained.require_selection()
+dataset, k = selection.dataset, selection.bottleneck
+st.title("Reconstructions")
+st.caption(f"Every method compresses each test sample to {k} code{'s' if k > 1 else ''} (the bottleneck chosen "
+           "in the sidebar) and decodes it back. The closer the reconstruction is to the original, the less the "
+           "bottleneck lost.")
+models = trained.models_at(selection, k)
+data, units = models.data, summaries.mse_units(dataset)
+reconstructed = cache.reconstructions(models)
+errors = cache.sample_errors(models)
+
+if dataset.image_shape:
+    st.plotly_chart(figures.image_grid(
+        summaries.gallery(data, reconstructed, range(GALLERY_SIZE)), dataset.image_shape,
+        title=f"The first {GALLERY_SIZE} test samples and their reconstructions",
+        column_titles=[f"sample {i}" for i in data.test_index[:GALLERY_SIZE]]))
+elif dataset.shape[1] == 3:
+    st.plotly_chart(figures.reconstructed_clouds(
+        data.to_original_units(data.X_test), {m: data.to_original_units(X) for m, X in reconstructed.items()},
+        summaries.continuous_labels(dataset, data.test_index), color_name=dataset.label_name))
+else:
+    st.plotly_chart(figures.feature_errors(cache.feature_errors(models), dataset.feature_names, units=units))
+
+st.plotly_chart(figures.error_histogram(errors, units=units))
+
+st.subheader("The worst-reconstructed samples")
+worst = summaries.worst_samples(errors, data, WORST_SHOWN)
+if dataset.image_shape:
+    for column, method in zip(st.columns(len(errors)), errors):
+        rows = worst[worst["method"] == method]
+        column.plotly_chart(figures.image_grid(
+            summaries.gallery(data, {method: reconstructed[method]}, rows["position"]), dataset.image_shape,
+            title=f"Worst for {rows['Method'].iloc[0]}",
+            column_titles=[f"{s} · {e:.3g}" for s, e in zip(rows["Sample"], rows["MSE"])]))
+st.dataframe(worst.drop(columns=["method", "position"]), hide_index=True,
+             column_config={"MSE": st.column_config.NumberColumn(format="%.4g")})

@@ -1,0 +1,130 @@
+"""Tables, sentences and file names the pages show, computed from results; no Streamlit here."""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+import pipelines
+from pipelines import METHODS
+
+
+def scores_of(runs: Mapping[str, pipelines.RunResult]) -> pd.DataFrame:
+    """The tidy scores of several runs as one frame."""
+    return pd.concat([run.scores for run in runs.values()], ignore_index=True)
+
+
+def scores_table(scores: pd.DataFrame) -> pd.DataFrame:
+    """One row per method and bottleneck: test and training MSE and R², epochs and fit time."""
+    wide = scores.pivot_table(index=["method", "bottleneck"], columns="split", values=["mse", "r2"], sort=False)
+    wide.columns = [f"{split.capitalize()} {metric.upper() if metric == 'mse' else 'R²'}" for metric, split in wide.columns]
+    extra = scores[scores["split"] == "test"].set_index(["method", "bottleneck"])[["epochs", "fit_seconds"]]
+    table = wide.join(extra).reset_index()
+    table["method"] = table["method"].map(lambda m: METHODS[m].label)
+    ordered = ["Test MSE", "Test R²", "Train MSE", "Train R²"]
+    return table.rename(columns={"method": "Method", "bottleneck": "Bottleneck", "epochs": "Epochs",
+                                 "fit_seconds": "Fit seconds"})[["Method", "Bottleneck", *ordered, "Epochs",
+                                                                  "Fit seconds"]]
+
+
+def mse_units(dataset: pipelines.Dataset) -> str:
+    """What one unit of mean squared error means for `dataset`, for axis titles."""
+    if dataset.scaling == "unit":
+        return "per feature, values in [0, 1]"
+    return "per feature, in squared standard deviations"
+
+
+def file_stem(dataset: pipelines.Dataset) -> str:
+    """A safe file-name stem naming `dataset`, for downloads."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", dataset.name).strip("-.") or "dataset"
+
+
+def feature_values(dataset: pipelines.Dataset, rows: np.ndarray) -> pd.DataFrame:
+    """The original feature values of `rows`, one named column per feature."""
+    return pd.DataFrame(dataset.X[rows], columns=list(dataset.feature_names), index=rows)
+
+
+def worst_samples(errors: Mapping[str, np.ndarray], data: pipelines.PreparedData, n: int) -> pd.DataFrame:
+    """The `n` test samples each method reconstructs worst: method, sample index, label and error."""
+    labels = data.y_test if data.y_test is not None else np.full(len(data.test_index), "")
+    rows = []
+    for method, values in errors.items():
+        for position in np.argsort(values)[::-1][:n]:
+            rows.append({"method": method, "Method": METHODS[method].label,
+                         "Sample": int(data.test_index[position]), "Label": str(labels[position]),
+                         "MSE": float(values[position]), "position": int(position)})
+    return pd.DataFrame(rows, columns=["method", "Method", "Sample", "Label", "MSE", "position"])
+
+
+def gallery(data: pipelines.PreparedData, reconstructed: Mapping[str, np.ndarray],
+            positions: Iterable[int]) -> dict[str, np.ndarray]:
+    """Rows of images for a gallery: the test samples at `positions`, then each method's reconstructions."""
+    positions = list(positions)
+    return {"Original": data.X_test[positions], **{m: X[positions] for m, X in reconstructed.items()}}
+
+
+def continuous_labels(dataset: pipelines.Dataset, rows: np.ndarray | None = None) -> np.ndarray | None:
+    """The labels of `rows` (all by default) when they are numbers to colour by, else None."""
+    if dataset.label_kind != "continuous":
+        return None
+    return dataset.y if rows is None else dataset.y[rows]
+
+
+def percent(value: float) -> str:
+    """`value` as a percentage, or a dash when it is not defined."""
+    return "—" if np.isnan(value) else f"{100 * value:.1f}%"
+
+
+def sample_caption(dataset: pipelines.Dataset, sample: int) -> str:
+    """Which sample is shown, with its label."""
+    label = "" if dataset.y is None else f", {dataset.label_name} {dataset.y[sample]}"
+    return f"Sample {sample}{label}. Click a point in any chart above to show another."
+
+
+def autoencoder_methods(methods: Iterable[str]) -> tuple[str, ...]:
+    """The methods among `methods` that train by gradient descent and so have a loss history."""
+    return tuple(m for m in methods if isinstance(pipelines.make_reducer(m, 1), pipelines.Autoencoder))
+
+
+def histories(run: pipelines.RunResult, method: str) -> tuple[dict[int, dict], dict[int, int]]:
+    """Loss histories and best epochs of `method`'s models in `run`, keyed by bottleneck."""
+    models = {k: model for (m, k), model in run.models.items() if m == method}
+    return {k: m.history_ for k, m in models.items()}, {k: m.best_epoch_ for k, m in models.items()}
+
+
+def training_table(runs: Mapping[str, pipelines.RunResult]) -> pd.DataFrame:
+    """One row per autoencoder: epochs run, the epoch whose weights were kept, final losses and fit time."""
+    rows = []
+    for method, run in runs.items():
+        for (_, k), model in sorted(run.models.items()):
+            history = model.history_
+            rows.append({"Method": METHODS[method].label, "Bottleneck": k, "Epochs run": model.n_epochs_,
+                         "Best epoch": model.best_epoch_, "Final training loss": history["loss"][-1],
+                         "Best validation loss": min(history["val_loss"]) if history["val_loss"] else np.nan,
+                         "Fit seconds": model.fit_seconds_})
+    return pd.DataFrame(rows)
+
+
+def direction_angles(pca_directions: np.ndarray, ae_directions: np.ndarray) -> np.ndarray:
+    """Angle in degrees between each linear-AE direction and the PCA component of the same rank."""
+    pca_directions = pca_directions[: len(ae_directions)]
+    norms = np.linalg.norm(pca_directions, axis=1) * np.linalg.norm(ae_directions, axis=1)
+    cosines = np.abs(np.sum(pca_directions * ae_directions, axis=1)) / norms
+    return np.degrees(np.arccos(np.clip(cosines, 0.0, 1.0)))
+
+
+def angles_sentence(angles: np.ndarray, k: int) -> str:
+    """What the principal angles at bottleneck `k` say about the linear AE and PCA, in one or two sentences."""
+    largest, mean = float(np.max(angles)), float(np.mean(angles))
+    numbers = (f"At bottleneck {k}, the largest principal angle between the linear autoencoder's subspace and "
+               f"PCA's is {largest:.1f}° (mean {mean:.1f}°)")
+    if largest < 5:
+        return (numbers + ": the autoencoder found essentially the same subspace as PCA, as theory predicts "
+                "for a linear autoencoder trained on squared error.")
+    if largest < 20:
+        return (numbers + ": the subspaces are close but not equal; the last directions, which explain the "
+                "least variance, are usually the slowest to be learned.")
+    return (numbers + ": the autoencoder has not found PCA's subspace yet; more epochs or another learning "
+            "rate usually close the gap.")

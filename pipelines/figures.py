@@ -1,0 +1,268 @@
+"""Plotly figures of runs, embeddings, reconstructions and training: pure functions, one colour per method.
+
+Every string that may come from a user (file, column or label names) goes through `plain`, because Plotly
+renders a subset of HTML in titles, legends, ticks and hover labels.
+"""
+from __future__ import annotations
+
+import html
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import qualitative, sample_colorscale
+from plotly.subplots import make_subplots
+
+from pipelines.reducers import METHODS
+
+CLASS_COLORS = qualitative.T10 + qualitative.Alphabet  # label classes; method colours come from METHODS
+MAX_HOVER_FEATURES = 8  # wider rows show their first features on hover
+METRIC_TITLES = {"mse": "mean squared error", "r2": "R² (explained variance)"}
+# PCA is drawn wide and pale under the others: a linear AE that matches it exactly must not hide it.
+LINE_WIDTHS = {"pca": 7.0}
+MARKER_SYMBOLS = {"pca": "circle", "linear_ae": "diamond", "nonlinear_ae": "square"}
+
+
+def plain(text: object) -> str:
+    """`text` escaped so that Plotly shows it literally instead of as markup."""
+    return html.escape(str(text), quote=False)
+
+
+def _label(method: str) -> str:
+    return METHODS[method].label if method in METHODS else plain(method)
+
+
+def _color(method: str) -> str:
+    return METHODS[method].color if method in METHODS else "#888888"
+
+
+def _line(method: str, dash: str = "solid") -> dict:
+    return dict(color=_color(method), width=LINE_WIDTHS.get(method, 2.0), dash=dash)
+
+
+def _mark_chosen(figure: go.Figure, chosen: int, log_x: bool) -> None:
+    """A dotted vertical line at the chosen bottleneck, labelled (annotations on log axes take log10 of x)."""
+    figure.add_vline(x=chosen, line=dict(color="#888888", dash="dot"))
+    figure.add_annotation(x=np.log10(chosen) if log_x else chosen, y=1, yref="paper", yanchor="bottom",
+                          text=f"chosen: {chosen}", showarrow=False, font=dict(color="#666666"))
+
+
+def _layout(figure: go.Figure, title: str, height: float = 420, margin: dict | None = None) -> go.Figure:
+    figure.update_layout(title=dict(text=plain(title), x=0.0, xanchor="left"), height=round(height),
+                         margin=margin or dict(l=60, r=20, t=70, b=50), legend=dict(title_text=""))
+    return figure
+
+
+def error_curves(scores: pd.DataFrame, metric: str, *, units: str, chosen: int | None = None,
+                 show_train: bool = False, log_x: bool = True, log_y: bool = False) -> go.Figure:
+    """`metric` ("mse" or "r2") against bottleneck size, one line per method; dashed lines for training data."""
+    figure = go.Figure()
+    splits = ["test", "train"] if show_train else ["test"]
+    for method, rows in scores.groupby("method", sort=False):
+        for split in splits:
+            part = rows[rows["split"] == split].sort_values("bottleneck")
+            figure.add_trace(go.Scatter(
+                x=part["bottleneck"], y=part[metric], mode="lines+markers",
+                name=f"{_label(method)} ({split})" if show_train else _label(method),
+                line=_line(method, "solid" if split == "test" else "dash"), opacity=0.55 if method == "pca" else 1.0,
+                marker=dict(symbol=MARKER_SYMBOLS.get(method, "circle"), size=12 if method == "pca" else 7),
+                hovertemplate=f"{_label(method)}, {split}<br>bottleneck %{{x}}<br>{metric.upper()} %{{y:.4g}}"
+                              "<extra></extra>"))
+    if chosen is not None:
+        _mark_chosen(figure, chosen, log_x)
+    y_title = (f"{METRIC_TITLES[metric].capitalize()} ({units})" if metric == "mse"
+               else METRIC_TITLES[metric] + " (1 = perfect)")
+    figure.update_xaxes(title_text="Bottleneck size (number of codes)", type="log" if log_x else "linear",
+                        tickvals=sorted(scores["bottleneck"].unique()))
+    figure.update_yaxes(title_text=y_title, type="log" if log_y and metric == "mse" else "linear")
+    which = "Test and training" if show_train else "Test"
+    return _layout(figure, f"{which} {METRIC_TITLES[metric].split(' (')[0]} vs bottleneck size")
+
+
+def _hover_text(hover: pd.DataFrame | None, rows: np.ndarray) -> list[str]:
+    """One line per feature value of each row, for tabular hovers."""
+    if hover is None or hover.empty:
+        return [""] * len(rows)
+    shown = hover.iloc[rows, :MAX_HOVER_FEATURES]
+    names = [plain(c) for c in shown.columns]
+    more = "<br>…" if hover.shape[1] > MAX_HOVER_FEATURES else ""
+    return ["<br>" + "<br>".join(f"{n}: {v:.4g}" for n, v in zip(names, values)) + more
+            for values in shown.to_numpy()]
+
+
+def embedding(codes: pd.DataFrame, method: str, *, label_name: str, label_kind: str | None,
+              hover: pd.DataFrame | None = None) -> go.Figure:
+    """2-D codes (columns index, z1, z2, label) coloured by label; hover shows the sample and its values."""
+    figure = go.Figure()
+    rows = np.arange(len(codes))
+    text = np.array(_hover_text(hover, rows), dtype=object)
+    name = plain(label_name)
+    value = {"continuous": "%{customdata[1]:.3g}", None: ""}.get(label_kind, "%{customdata[1]}")
+    template = f"sample %{{customdata[0]}}{f'<br>{name}: {value}' if value else ''}%{{text}}<extra></extra>"
+    labels = codes["label"].map(plain).to_numpy() if label_kind in ("categorical", "identifier") else None
+    marker = dict(size=6, opacity=0.8, line=dict(width=0))
+    if label_kind == "categorical":
+        for i, value in enumerate(np.unique(codes["label"])):
+            part = (codes["label"] == value).to_numpy()
+            figure.add_trace(go.Scatter(
+                x=codes["z1"][part], y=codes["z2"][part], mode="markers", name=plain(value), text=text[part],
+                customdata=np.column_stack([codes["index"][part], labels[part]]), hovertemplate=template,
+                marker=dict(marker, color=CLASS_COLORS[i % len(CLASS_COLORS)])))
+    else:
+        shown = labels if labels is not None else codes["label"].to_numpy()
+        color = dict(color=codes["label"], colorscale="Viridis", colorbar=dict(title=dict(text=name))) \
+            if label_kind == "continuous" else dict(color=_color(method))
+        figure.add_trace(go.Scatter(
+            x=codes["z1"], y=codes["z2"], mode="markers", name=_label(method), text=text,
+            customdata=np.column_stack([codes["index"], shown]), hovertemplate=template,
+            marker=dict(marker, **color)))
+    figure.update_xaxes(title_text="code 1")
+    figure.update_yaxes(title_text="code 2")
+    figure.update_layout(legend=dict(orientation="h", y=-0.2), clickmode="event+select")
+    return _layout(figure, f"{_label(method)} codes", height=460)
+
+
+def _cloud_marker(color: np.ndarray | None, color_name: str, size: float, show_scale: bool = True) -> dict:
+    if color is None:
+        return dict(size=size, color=_color("pca"))
+    return dict(size=size, color=color, colorscale="Viridis", showscale=show_scale,
+                colorbar=dict(title=dict(text=plain(color_name))))
+
+
+def point_cloud(X: np.ndarray, color: np.ndarray | None, *, title: str, color_name: str,
+                axis_names: Sequence[str] = ("x", "y", "z")) -> go.Figure:
+    """A 3-D scatter of `X` (n, 3), coloured by a continuous value such as the position along a manifold."""
+    figure = go.Figure(go.Scatter3d(
+        x=X[:, 0], y=X[:, 1], z=X[:, 2], mode="markers", marker=_cloud_marker(color, color_name, 2.5),
+        hovertemplate="x %{x:.2f}, y %{y:.2f}, z %{z:.2f}<extra></extra>"))
+    names = [plain(n) for n in axis_names]
+    figure.update_scenes(xaxis_title_text=names[0], yaxis_title_text=names[1], zaxis_title_text=names[2])
+    return _layout(figure, title, height=480)
+
+
+def reconstructed_clouds(original: np.ndarray, reconstructions: Mapping[str, np.ndarray], color: np.ndarray | None,
+                         *, color_name: str) -> go.Figure:
+    """The original 3-D points next to each method's reconstruction, all coloured by the same value."""
+    panels = {"Original": original, **{_label(m): X for m, X in reconstructions.items()}}
+    figure = make_subplots(rows=1, cols=len(panels), specs=[[{"type": "scene"}] * len(panels)],
+                           subplot_titles=list(panels), horizontal_spacing=0.01)
+    for i, X in enumerate(panels.values(), 1):
+        figure.add_trace(go.Scatter3d(
+            x=X[:, 0], y=X[:, 1], z=X[:, 2], mode="markers", showlegend=False,
+            marker=_cloud_marker(color, color_name, 2, show_scale=i == len(panels)),
+            hovertemplate="x %{x:.2f}, y %{y:.2f}, z %{z:.2f}<extra></extra>"), row=1, col=i)
+    return _layout(figure, "Test points and their reconstructions (original units)", height=460)
+
+
+def image_grid(rows: Mapping[str, np.ndarray], image_shape: tuple[int, int], *, title: str,
+               column_titles: Sequence[str] | None = None, diverging: bool = False) -> go.Figure:
+    """Images in a grid: one row per entry of `rows` (n images each, flattened), greyscale or diverging."""
+    n_cols = max(len(images) for images in rows.values())
+    titles = [""] * (len(rows) * n_cols)
+    titles[:n_cols] = [plain(t) for t in (column_titles or [""] * n_cols)]
+    figure = make_subplots(rows=len(rows), cols=n_cols, subplot_titles=titles, horizontal_spacing=0.01,
+                           vertical_spacing=0.04 if column_titles is None else 0.08)
+    for r, images in enumerate(rows.values(), 1):
+        for c, image in enumerate(images, 1):
+            pixels = np.asarray(image, dtype=float).reshape(image_shape)
+            limit = float(np.abs(pixels).max()) or 1.0
+            figure.add_trace(go.Heatmap(
+                z=pixels, showscale=False, colorscale="RdBu" if diverging else "gray_r",
+                zmin=-limit if diverging else 0.0, zmax=limit if diverging else 1.0,
+                hovertemplate="row %{y}, column %{x}: %{z:.3f}<extra></extra>"), row=r, col=c)
+            axis = (r - 1) * n_cols + c
+            figure.update_yaxes(scaleanchor=f"x{axis if axis > 1 else ''}", row=r, col=c)
+    figure.update_xaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False, constrain="domain")
+    figure.update_yaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False, autorange="reversed",
+                        constrain="domain")
+    for r, name in enumerate(rows, 1):
+        figure.update_yaxes(title_text=_label(name) if name in METHODS else plain(name), row=r, col=1)
+    return _layout(figure, title, height=90 + 110 * len(rows) * (12 / max(n_cols, 12)) ** 0.5,
+                   margin=dict(l=90, r=10, t=80, b=10))
+
+
+def error_histogram(errors: Mapping[str, np.ndarray], *, units: str, bins: int = 40) -> go.Figure:
+    """Each method's per-sample reconstruction error as a histogram outline over shared bins."""
+    edges = np.histogram_bin_edges(np.concatenate(list(errors.values())), bins=bins)
+    centers = (edges[:-1] + edges[1:]) / 2
+    figure = go.Figure()
+    for method, values in errors.items():
+        counts, _ = np.histogram(values, bins=edges)
+        figure.add_trace(go.Scatter(x=centers, y=counts, mode="lines", line_shape="hvh", name=_label(method),
+                                    line=_line(method), opacity=0.55 if method == "pca" else 1.0,
+                                    hovertemplate="MSE ≈ %{x:.3g}: %{y} samples<extra></extra>"))
+    figure.update_xaxes(title_text=f"Per-sample mean squared error ({units})")
+    figure.update_yaxes(title_text="Number of test samples", rangemode="tozero")
+    return _layout(figure, "How the reconstruction error is spread over the test samples")
+
+
+def feature_errors(errors: Mapping[str, np.ndarray], feature_names: Sequence[str], *, units: str) -> go.Figure:
+    """Grouped bars: each method's reconstruction error on every feature."""
+    names = [plain(n) for n in feature_names]
+    figure = go.Figure([go.Bar(x=names, y=values, name=_label(method), marker_color=_color(method),
+                               hovertemplate="%{x}: %{y:.4g}<extra></extra>") for method, values in errors.items()])
+    figure.update_layout(barmode="group")
+    figure.update_xaxes(title_text="Feature")
+    figure.update_yaxes(title_text=f"Mean squared error ({units})")
+    return _layout(figure, "Reconstruction error of each feature on the test samples")
+
+
+def loss_curves(histories: Mapping[int, Mapping[str, Sequence[float]]], method: str,
+                best_epochs: Mapping[int, int] | None = None) -> go.Figure:
+    """Training (solid) and validation (dotted) loss per epoch, one colour per bottleneck size."""
+    figure = go.Figure()
+    sizes = sorted(histories)
+    shades = sample_colorscale("Viridis", [0.85 * i / max(len(sizes) - 1, 1) for i in range(len(sizes))])
+    for k, shade in zip(sizes, shades):
+        for key, dash, split in (("loss", "solid", "training"), ("val_loss", "dot", "validation")):
+            losses = histories[k].get(key) or []
+            if losses:
+                figure.add_trace(go.Scatter(
+                    x=np.arange(1, len(losses) + 1), y=losses, mode="lines", name=f"k={k} {split}",
+                    line=dict(color=shade, dash=dash), legendgroup=str(k),
+                    hovertemplate=f"bottleneck {k}, {split}<br>epoch %{{x}}: %{{y:.4g}}<extra></extra>"))
+        if best_epochs and k in best_epochs:
+            best = best_epochs[k]
+            monitored = histories[k].get("val_loss") or histories[k]["loss"]
+            figure.add_trace(go.Scatter(
+                x=[best], y=[monitored[best - 1]], mode="markers", marker=dict(color=shade, size=9, symbol="star"),
+                legendgroup=str(k), showlegend=False,
+                hovertemplate=f"bottleneck {k}: best epoch %{{x}}<extra></extra>"))
+    figure.update_xaxes(title_text="Epoch")
+    figure.update_yaxes(title_text="Mean squared error (training units²)", type="log")
+    return _layout(figure, f"{_label(method)}: loss per epoch (★ = weights kept)")
+
+
+def principal_angles(angles: Mapping[int, np.ndarray], chosen: int | None = None) -> go.Figure:
+    """Every principal angle between the linear AE's and PCA's subspaces, per bottleneck, largest joined up."""
+    sizes = sorted(angles)
+    figure = go.Figure()
+    figure.add_trace(go.Scatter(
+        x=[k for k in sizes for _ in angles[k]], y=np.concatenate([angles[k] for k in sizes]), mode="markers",
+        name="each angle", marker=dict(color=_color("linear_ae"), opacity=0.45, size=7),
+        hovertemplate="bottleneck %{x}: %{y:.2f}°<extra></extra>"))
+    figure.add_trace(go.Scatter(
+        x=sizes, y=[float(np.max(angles[k])) for k in sizes], mode="lines+markers", name="largest angle",
+        line=dict(color=_color("linear_ae")), hovertemplate="bottleneck %{x}: largest %{y:.2f}°<extra></extra>"))
+    if chosen is not None:
+        _mark_chosen(figure, chosen, log_x=True)
+    figure.update_xaxes(title_text="Bottleneck size (number of codes)", type="log", tickvals=sizes)
+    figure.update_yaxes(title_text="Principal angle (degrees; 0° = same direction)", rangemode="tozero")
+    return _layout(figure, "Angles between the linear autoencoder's subspace and PCA's")
+
+
+def direction_loadings(pca_directions: np.ndarray, ae_directions: np.ndarray,
+                       feature_names: Sequence[str]) -> go.Figure:
+    """PCA components next to the linear AE's recovered directions, as weights on every feature."""
+    figure = make_subplots(rows=1, cols=2, subplot_titles=["PCA components", "Linear AE directions"],
+                           shared_yaxes=True, horizontal_spacing=0.03)
+    limit = float(max(np.abs(pca_directions).max(), np.abs(ae_directions).max())) or 1.0
+    names = [plain(n) for n in feature_names]
+    for col, directions in enumerate((pca_directions, ae_directions), 1):
+        figure.add_trace(go.Heatmap(
+            z=directions.T, x=[f"{i + 1}" for i in range(len(directions))], y=names, colorscale="RdBu",
+            zmin=-limit, zmax=limit, showscale=col == 2, colorbar=dict(title=dict(text="weight")),
+            hovertemplate="direction %{x}, %{y}: %{z:.3f}<extra></extra>"), row=1, col=col)
+        figure.update_xaxes(title_text="Direction", row=1, col=col)
+    return _layout(figure, "Directions as weights on the features", height=max(320, 60 + 22 * len(names)))
