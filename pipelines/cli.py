@@ -11,7 +11,8 @@ from pipelines.csv_loader import load_csv
 from pipelines.datasets import DATASETS, DEFAULT_DATASET, load_dataset
 from pipelines.errors import InputError
 from pipelines.reducers import METHODS
-from pipelines.sweep import sweep
+from pipelines.runs import run
+from pipelines.store import STORE_ENV_VAR, RunStore
 
 EXIT_BAD_INPUT = 2
 
@@ -38,18 +39,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="pipelines", description="Compare PCA with linear and nonlinear autoencoders.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     commands.add_parser("datasets", help="list the built-in datasets")
-    run = commands.add_parser("sweep", help="reconstruction error of each method at each bottleneck size")
-    source = run.add_mutually_exclusive_group()
+    sweep_parser = commands.add_parser("sweep", help="reconstruction error of each method at each bottleneck size")
+    source = sweep_parser.add_mutually_exclusive_group()
     source.add_argument("--dataset", default=None, help=f"built-in dataset (default {DEFAULT_DATASET})")
     source.add_argument("--csv", type=Path, help="your own CSV file instead of a built-in dataset")
-    run.add_argument("--label-column", help="column of --csv holding labels (used for colours, not training)")
-    run.add_argument("--bottlenecks", type=_int_list, default=[1, 2, 4, 8, 16, 32],
+    sweep_parser.add_argument("--label-column", help="column of --csv holding labels (used for colours, not training)")
+    sweep_parser.add_argument("--bottlenecks", type=_int_list, default=[1, 2, 4, 8, 16, 32],
                      help="comma-separated bottleneck sizes (default 1,2,4,8,16,32)")
-    run.add_argument("--methods", type=_name_list, default=list(METHODS),
+    sweep_parser.add_argument("--methods", type=_name_list, default=list(METHODS),
                      help=f"comma-separated methods from {','.join(METHODS)} (default all)")
-    run.add_argument("--test-size", type=float, default=0.2, help="held-out fraction (default 0.2)")
-    run.add_argument("--seed", type=int, default=0, help="seed of the split and of training (default 0)")
-    run.add_argument("--out", type=Path, help="write the tidy results to this CSV file")
+    sweep_parser.add_argument("--test-size", type=float, default=0.2, help="held-out fraction (default 0.2)")
+    sweep_parser.add_argument("--seed", type=int, default=0, help="seed of the split and of training (default 0)")
+    sweep_parser.add_argument("--out", type=Path, help="write the tidy results to this CSV file")
+    sweep_parser.add_argument("--store-dir", type=Path, default=None,
+                     help=f"where finished runs are kept (default ${STORE_ENV_VAR} or the user cache directory)")
+    sweep_parser.add_argument("--no-store", action="store_true", help="neither reuse nor keep finished runs")
     return parser
 
 
@@ -89,8 +93,14 @@ def _run_sweep(args: argparse.Namespace) -> None:
                else load_dataset(args.dataset or DEFAULT_DATASET))
     for note in dataset.notes:
         print(f"note: {note}", file=sys.stderr)
-    results = sweep([dataset], args.methods, args.bottlenecks, test_size=args.test_size, seed=args.seed,
-                    progress=_Progress())
+    options = dict(test_size=args.test_size, seed=args.seed, progress=_Progress())
+    if args.no_store:
+        result = run(dataset, args.methods, args.bottlenecks, **options)
+    else:
+        store = RunStore(args.store_dir)
+        result = store.load_or_run(dataset, args.methods, args.bottlenecks, **options)
+        print(f"{'Loaded from' if result.from_store else 'Stored in'} {store.root}", file=sys.stderr)
+    results = result.scores
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(_summary(results))

@@ -19,7 +19,8 @@ class RunResult:
     data: PreparedData
     models: Models
     scores: pd.DataFrame
-    seconds: float
+    seconds: float  # how long the run took when it was computed
+    from_store: bool = False
 
 
 def run(dataset: Dataset, methods: Sequence[str], bottlenecks: Sequence[int], *, test_size: float = 0.2,

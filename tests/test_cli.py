@@ -1,4 +1,5 @@
 """`python -m pipelines`: good input prints and writes results; bad input exits 2 with one clear line."""
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pipelines", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=600, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+                          timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
 def test_datasets_lists_every_dataset_with_its_shape():

@@ -6,6 +6,8 @@ each model keeps exactly its own weights and its own loss. The summed loss gives
 of its own model's loss, and Adam scales each weight separately, so the models train as if alone, with
 their own early stopping and best epoch. Stacking keeps the traced graph the size of one model, and one
 XLA-compiled function runs a whole epoch, so Python is entered once per epoch rather than once per batch.
+Every random draw comes from generators seeded here (initial weights, batch order), never from global state,
+so concurrent sessions in one server cannot disturb each other's numbers.
 """
 from __future__ import annotations
 
@@ -134,7 +136,6 @@ def fit_autoencoders(estimators: Sequence, X: np.ndarray, progress: ProgressCall
     X = np.asarray(X, dtype="float32")
     seed = int(first.random_state)
     X_fit, X_val = split_validation(X, first.validation_fraction if first.early_stopping else 0.0, seed)
-    keras.utils.set_random_seed(seed)
     feature_mean = X_fit.mean(axis=0)
     output_activation = first._resolve_output_activation(X_fit)
     output_bias = feature_mean
