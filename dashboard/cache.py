@@ -72,13 +72,13 @@ def prepared(dataset_key: str, test_size: float, seed: int, _dataset: pipelines.
 @st.cache_resource(show_spinner=False, max_entries=64)
 def trained_run(spec: RunSpec, _dataset: pipelines.Dataset, _stage: str) -> pipelines.RunResult:
     """One method fitted at every size of `spec`, showing a progress bar (what trains, time left) meanwhile."""
-    bar = st.progress(0.0, text=f"{_stage}: starting")
+    bar = st.progress(0.0, text=f"{_stage} · starting")
     last_update = 0.0
 
     def report(fraction: float, message: str) -> None:
         nonlocal last_update
         if time.monotonic() - last_update >= PROGRESS_INTERVAL_SECONDS:
-            bar.progress(fraction, text=f"{_stage}: {markdown_literal(message)}")
+            bar.progress(fraction, text=f"{_stage} · {markdown_literal(message)}")
             last_update = time.monotonic()
 
     try:

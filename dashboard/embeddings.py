@@ -2,6 +2,7 @@
 import streamlit as st
 
 from dashboard import cache, state, summaries, trained
+from dashboard.plain_text import markdown_literal
 from dashboard.state import widget_key
 from pipelines import figures
 
@@ -10,7 +11,7 @@ PREFIX = "embeddings"
 selection = trained.require_selection()
 dataset = selection.dataset
 st.title("Embeddings")
-st.caption("Every method retrained with a bottleneck of 2, so each test sample becomes a point (code 1, code 2). "
+st.caption("Each method's model with a bottleneck of 2 codes, so every test sample becomes a point (code 1, code 2). "
            "Samples that are alike should land close together. Hover over a point for its label and values; "
            "click it to see the sample below.")
 if selection.max_bottleneck < 2:
@@ -38,10 +39,10 @@ for column, method in zip(st.columns(len(models.models)), models.models):
 
 st.subheader("Selected sample")
 sample = state.selected_sample(default=int(models.data.test_index[0]))
-st.caption(summaries.sample_caption(dataset, sample))
+st.caption(markdown_literal(summaries.sample_caption(dataset, sample)))
 if dataset.image_shape:
     st.plotly_chart(figures.image_grid({"Original": dataset.X[[sample]]}, dataset.image_shape,
-                                       title=f"Sample {sample}"), width=320)
+                                       title=f"Sample {sample}", cell=160), width="content")
 else:
     st.dataframe(summaries.feature_values(dataset, [sample]))
 st.download_button("Download the 2-D codes (CSV)", codes.to_csv(index=False).encode(),

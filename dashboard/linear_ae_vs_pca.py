@@ -23,14 +23,15 @@ st.plotly_chart(figures.principal_angles(angles, chosen=k))
 st.subheader("PCA components and the directions the linear AE recovered")
 pca_directions, ae_directions = cache.compared_directions(chosen)
 shown = min(k, MAX_DIRECTIONS)
-gaps = summaries.direction_angles(pca_directions, ae_directions)
+names = summaries.direction_names(pca_directions[:shown], ae_directions[:shown])
 if dataset.image_shape:
     st.plotly_chart(figures.image_grid(
         {"pca": pca_directions[:shown], "linear_ae": ae_directions[:shown]}, dataset.image_shape, diverging=True,
-        title=f"The first {shown} directions at bottleneck {k} (red positive, blue negative)",
-        column_titles=[f"{i + 1} · {gap:.1f}°" for i, gap in enumerate(gaps[:shown])]))
+        title=f"The first {shown} directions at bottleneck {k} (red positive, blue negative)", column_titles=names),
+        width="content")
 else:
-    st.plotly_chart(figures.direction_loadings(pca_directions[:shown], ae_directions[:shown], dataset.feature_names))
+    st.plotly_chart(figures.direction_loadings(pca_directions[:shown], ae_directions[:shown], dataset.feature_names,
+                                               names))
 st.caption("The autoencoder's directions are ordered by the variance each captures and their signs matched to "
-           "PCA's; the numbers over the images are the angles between each pair. Leading directions usually "
+           "PCA's; each pair is labelled with its rank and the angle between the two. Leading directions usually "
            "match closely; directions that explain similar variance can mix, even when the subspaces agree.")

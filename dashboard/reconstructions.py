@@ -22,7 +22,7 @@ if dataset.image_shape:
     st.plotly_chart(figures.image_grid(
         summaries.gallery(data, reconstructed, range(GALLERY_SIZE)), dataset.image_shape,
         title=f"The first {GALLERY_SIZE} test samples and their reconstructions",
-        column_titles=[f"sample {i}" for i in data.test_index[:GALLERY_SIZE]]))
+        column_titles=[f"#{i}" for i in data.test_index[:GALLERY_SIZE]]), width="content")
 elif dataset.shape[1] == 3:
     st.plotly_chart(figures.reconstructed_clouds(
         data.to_original_units(data.X_test), {m: data.to_original_units(X) for m, X in reconstructed.items()},
@@ -39,7 +39,7 @@ if dataset.image_shape:
         rows = worst[worst["method"] == method]
         column.plotly_chart(figures.image_grid(
             summaries.gallery(data, {method: reconstructed[method]}, rows["position"]), dataset.image_shape,
-            title=f"Worst for {rows['Method'].iloc[0]}",
-            column_titles=[f"{s} · {e:.3g}" for s, e in zip(rows["Sample"], rows["MSE"])]))
+            title=f"Worst for {rows['Method'].iloc[0]}", column_titles=[f"#{s}" for s in rows["Sample"]], cell=64),
+            width="content")
 st.dataframe(worst.drop(columns=["method", "position"]), hide_index=True,
              column_config={"MSE": st.column_config.NumberColumn(format="%.4g")})

@@ -31,14 +31,17 @@ def scores_table(scores: pd.DataFrame) -> pd.DataFrame:
 
 def mse_units(dataset: pipelines.Dataset) -> str:
     """What one unit of mean squared error means for `dataset`, for axis titles."""
-    if dataset.scaling == "unit":
-        return "per feature, values in [0, 1]"
-    return "per feature, in squared standard deviations"
+    return "data in [0, 1]" if dataset.scaling == "unit" else "standardised units²"
 
 
 def file_stem(dataset: pipelines.Dataset) -> str:
     """A safe file-name stem naming `dataset`, for downloads."""
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", dataset.name).strip("-.") or "dataset"
+
+
+def label_text(value: object) -> str:
+    """A label as short text: numbers to 3 significant digits."""
+    return f"{value:.3g}" if isinstance(value, (float, np.floating)) else str(value)
 
 
 def feature_values(dataset: pipelines.Dataset, rows: np.ndarray) -> pd.DataFrame:
@@ -53,7 +56,7 @@ def worst_samples(errors: Mapping[str, np.ndarray], data: pipelines.PreparedData
     for method, values in errors.items():
         for position in np.argsort(values)[::-1][:n]:
             rows.append({"method": method, "Method": METHODS[method].label,
-                         "Sample": int(data.test_index[position]), "Label": str(labels[position]),
+                         "Sample": int(data.test_index[position]), "Label": label_text(labels[position]),
                          "MSE": float(values[position]), "position": int(position)})
     return pd.DataFrame(rows, columns=["method", "Method", "Sample", "Label", "MSE", "position"])
 
@@ -79,7 +82,7 @@ def percent(value: float) -> str:
 
 def sample_caption(dataset: pipelines.Dataset, sample: int) -> str:
     """Which sample is shown, with its label."""
-    label = "" if dataset.y is None else f", {dataset.label_name} {dataset.y[sample]}"
+    label = "" if dataset.y is None else f", {dataset.label_name} {label_text(dataset.y[sample])}"
     return f"Sample {sample}{label}. Click a point in any chart above to show another."
 
 
@@ -107,12 +110,12 @@ def training_table(runs: Mapping[str, pipelines.RunResult]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def direction_angles(pca_directions: np.ndarray, ae_directions: np.ndarray) -> np.ndarray:
-    """Angle in degrees between each linear-AE direction and the PCA component of the same rank."""
-    pca_directions = pca_directions[: len(ae_directions)]
+def direction_names(pca_directions: np.ndarray, ae_directions: np.ndarray) -> list[str]:
+    """Each pair of directions named by its rank and the angle between them, e.g. "2 · 0.3°"."""
     norms = np.linalg.norm(pca_directions, axis=1) * np.linalg.norm(ae_directions, axis=1)
     cosines = np.abs(np.sum(pca_directions * ae_directions, axis=1)) / norms
-    return np.degrees(np.arccos(np.clip(cosines, 0.0, 1.0)))
+    angles = np.degrees(np.arccos(np.clip(cosines, 0.0, 1.0)))
+    return [f"{i + 1} · {angle:.1f}°" for i, angle in enumerate(angles)]
 
 
 def angles_sentence(angles: np.ndarray, k: int) -> str:

@@ -71,8 +71,7 @@ def error_curves(scores: pd.DataFrame, metric: str, *, units: str, chosen: int |
                               "<extra></extra>"))
     if chosen is not None:
         _mark_chosen(figure, chosen, log_x)
-    y_title = (f"{METRIC_TITLES[metric].capitalize()} ({units})" if metric == "mse"
-               else METRIC_TITLES[metric] + " (1 = perfect)")
+    y_title = f"MSE ({units})" if metric == "mse" else METRIC_TITLES[metric] + " (1 = perfect)"
     figure.update_xaxes(title_text="Bottleneck size (number of codes)", type="log" if log_x else "linear",
                         tickvals=sorted(scores["bottleneck"].unique()))
     figure.update_yaxes(title_text=y_title, type="log" if log_y and metric == "mse" else "linear")
@@ -143,26 +142,30 @@ def point_cloud(X: np.ndarray, color: np.ndarray | None, *, title: str, color_na
 
 def reconstructed_clouds(original: np.ndarray, reconstructions: Mapping[str, np.ndarray], color: np.ndarray | None,
                          *, color_name: str) -> go.Figure:
-    """The original 3-D points next to each method's reconstruction, all coloured by the same value."""
+    """The original 3-D points next to each method's reconstruction, two panels a row, coloured alike."""
     panels = {"Original": original, **{_label(m): X for m, X in reconstructions.items()}}
-    figure = make_subplots(rows=1, cols=len(panels), specs=[[{"type": "scene"}] * len(panels)],
-                           subplot_titles=list(panels), horizontal_spacing=0.01)
-    for i, X in enumerate(panels.values(), 1):
+    n_rows = (len(panels) + 1) // 2
+    figure = make_subplots(rows=n_rows, cols=2, specs=[[{"type": "scene"}] * 2] * n_rows,
+                           subplot_titles=list(panels), horizontal_spacing=0.02, vertical_spacing=0.05)
+    for i, X in enumerate(panels.values()):
         figure.add_trace(go.Scatter3d(
             x=X[:, 0], y=X[:, 1], z=X[:, 2], mode="markers", showlegend=False,
-            marker=_cloud_marker(color, color_name, 2, show_scale=i == len(panels)),
-            hovertemplate="x %{x:.2f}, y %{y:.2f}, z %{z:.2f}<extra></extra>"), row=1, col=i)
-    return _layout(figure, "Test points and their reconstructions (original units)", height=460)
+            marker=_cloud_marker(color, color_name, 2.5, show_scale=i == 0),
+            hovertemplate="x %{x:.2f}, y %{y:.2f}, z %{z:.2f}<extra></extra>"), row=i // 2 + 1, col=i % 2 + 1)
+    low, high = original.min(axis=0), original.max(axis=0)
+    figure.update_scenes(xaxis_range=[low[0], high[0]], yaxis_range=[low[1], high[1]], zaxis_range=[low[2], high[2]],
+                         aspectmode="cube", camera_eye=dict(x=1.6, y=1.6, z=1.1))
+    return _layout(figure, "Test points and their reconstructions (original units)", height=60 + 420 * n_rows)
 
 
 def image_grid(rows: Mapping[str, np.ndarray], image_shape: tuple[int, int], *, title: str,
-               column_titles: Sequence[str] | None = None, diverging: bool = False) -> go.Figure:
+               column_titles: Sequence[str] | None = None, diverging: bool = False, cell: int = 96) -> go.Figure:
     """Images in a grid: one row per entry of `rows` (n images each, flattened), greyscale or diverging."""
     n_cols = max(len(images) for images in rows.values())
     titles = [""] * (len(rows) * n_cols)
     titles[:n_cols] = [plain(t) for t in (column_titles or [""] * n_cols)]
-    figure = make_subplots(rows=len(rows), cols=n_cols, subplot_titles=titles, horizontal_spacing=0.01,
-                           vertical_spacing=0.04 if column_titles is None else 0.08)
+    figure = make_subplots(rows=len(rows), cols=n_cols, subplot_titles=titles, horizontal_spacing=0.015,
+                           vertical_spacing=0.03 if column_titles is None else 0.06)
     for r, images in enumerate(rows.values(), 1):
         for c, image in enumerate(images, 1):
             pixels = np.asarray(image, dtype=float).reshape(image_shape)
@@ -176,19 +179,21 @@ def image_grid(rows: Mapping[str, np.ndarray], image_shape: tuple[int, int], *, 
     figure.update_xaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False, constrain="domain")
     figure.update_yaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False, autorange="reversed",
                         constrain="domain")
+    figure.update_annotations(font_size=12)
     for r, name in enumerate(rows, 1):
         figure.update_yaxes(title_text=_label(name) if name in METHODS else plain(name), row=r, col=1)
-    return _layout(figure, title, height=90 + 110 * len(rows) * (12 / max(n_cols, 12)) ** 0.5,
-                   margin=dict(l=90, r=10, t=80, b=10))
+    figure.update_layout(width=max(90 + cell * n_cols, 560))
+    return _layout(figure, title, height=80 + (cell + 8) * len(rows), margin=dict(l=60, r=10, t=80, b=10))
 
 
 def error_histogram(errors: Mapping[str, np.ndarray], *, units: str, bins: int = 40) -> go.Figure:
     """Each method's per-sample reconstruction error as a histogram outline over shared bins."""
-    edges = np.histogram_bin_edges(np.concatenate(list(errors.values())), bins=bins)
+    values = np.concatenate(list(errors.values()))
+    edges = np.histogram_bin_edges(values, bins=min(bins, max(10, len(values) // (5 * len(errors)))))
     centers = (edges[:-1] + edges[1:]) / 2
     figure = go.Figure()
-    for method, values in errors.items():
-        counts, _ = np.histogram(values, bins=edges)
+    for method, method_errors in errors.items():
+        counts, _ = np.histogram(method_errors, bins=edges)
         figure.add_trace(go.Scatter(x=centers, y=counts, mode="lines", line_shape="hvh", name=_label(method),
                                     line=_line(method), opacity=0.55 if method == "pca" else 1.0,
                                     hovertemplate="MSE ≈ %{x:.3g}: %{y} samples<extra></extra>"))
@@ -204,7 +209,7 @@ def feature_errors(errors: Mapping[str, np.ndarray], feature_names: Sequence[str
                                hovertemplate="%{x}: %{y:.4g}<extra></extra>") for method, values in errors.items()])
     figure.update_layout(barmode="group")
     figure.update_xaxes(title_text="Feature")
-    figure.update_yaxes(title_text=f"Mean squared error ({units})")
+    figure.update_yaxes(title_text=f"MSE ({units})")
     return _layout(figure, "Reconstruction error of each feature on the test samples")
 
 
@@ -231,7 +236,7 @@ def loss_curves(histories: Mapping[int, Mapping[str, Sequence[float]]], method: 
                 hovertemplate=f"bottleneck {k}: best epoch %{{x}}<extra></extra>"))
     figure.update_xaxes(title_text="Epoch")
     figure.update_yaxes(title_text="Mean squared error (training units²)", type="log")
-    return _layout(figure, f"{_label(method)}: loss per epoch (★ = weights kept)")
+    return _layout(figure, f"{_label(method)}: loss per epoch (★ = weights kept)", height=480)
 
 
 def principal_angles(angles: Mapping[int, np.ndarray], chosen: int | None = None) -> go.Figure:
@@ -252,17 +257,19 @@ def principal_angles(angles: Mapping[int, np.ndarray], chosen: int | None = None
     return _layout(figure, "Angles between the linear autoencoder's subspace and PCA's")
 
 
-def direction_loadings(pca_directions: np.ndarray, ae_directions: np.ndarray,
-                       feature_names: Sequence[str]) -> go.Figure:
+def direction_loadings(pca_directions: np.ndarray, ae_directions: np.ndarray, feature_names: Sequence[str],
+                       direction_names: Sequence[str] | None = None) -> go.Figure:
     """PCA components next to the linear AE's recovered directions, as weights on every feature."""
     figure = make_subplots(rows=1, cols=2, subplot_titles=["PCA components", "Linear AE directions"],
                            shared_yaxes=True, horizontal_spacing=0.03)
     limit = float(max(np.abs(pca_directions).max(), np.abs(ae_directions).max())) or 1.0
     names = [plain(n) for n in feature_names]
+    columns = list(direction_names or [str(i + 1) for i in range(len(pca_directions))])
     for col, directions in enumerate((pca_directions, ae_directions), 1):
         figure.add_trace(go.Heatmap(
-            z=directions.T, x=[f"{i + 1}" for i in range(len(directions))], y=names, colorscale="RdBu",
-            zmin=-limit, zmax=limit, showscale=col == 2, colorbar=dict(title=dict(text="weight")),
+            z=directions.T, x=columns, y=names, colorscale="RdBu", zmin=-limit, zmax=limit, showscale=col == 2,
+            colorbar=dict(title=dict(text="weight")),
             hovertemplate="direction %{x}, %{y}: %{z:.3f}<extra></extra>"), row=1, col=col)
-        figure.update_xaxes(title_text="Direction", row=1, col=col)
+        figure.update_xaxes(title_text="Direction", type="category", row=1, col=col)
+    figure.update_yaxes(autorange="reversed")
     return _layout(figure, "Directions as weights on the features", height=max(320, 60 + 22 * len(names)))

@@ -71,9 +71,9 @@ def _tick_labels(chart) -> list[str]:
 
 
 def _wait_until_idle(page) -> None:
-    """Wait until the script has finished running (Streamlit's running indicator is gone)."""
+    """Wait until the app's script has finished its current run."""
     page.wait_for_timeout(500)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=TRAIN_MS)
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=TRAIN_MS)
 
 
 def test_error_curves_follow_dataset_and_bottleneck(dashboard_url, tmp_path):
