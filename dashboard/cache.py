@@ -7,7 +7,6 @@ the bottleneck), never by hashing the models themselves.
 from __future__ import annotations
 
 import csv
-import io
 import time
 
 import numpy as np

@@ -27,9 +27,10 @@ quality = cache.embedding_quality(models)
 hover = None if dataset.image_shape else summaries.feature_values(dataset, models.data.test_index)
 for column, method in zip(st.columns(len(models.models)), models.models):
     chart_key = widget_key(PREFIX, f"chart_{method}")
+    remember_click = state.remember_clicked_sample(chart_key, selection.dataset_key)
     column.plotly_chart(figures.embedding(codes[codes["method"] == method], method, label_name=dataset.label_name,
                                           label_kind=dataset.label_kind, hover=hover),
-                        key=chart_key, on_select=state.remember_clicked_sample(chart_key), selection_mode="points")
+                        key=chart_key, on_select=remember_click, selection_mode="points")
     trust, knn = column.columns(2)
     trust.metric("Trustworthiness", f"{quality[method]['trustworthiness']:.3f}",
                  help="How far the 5 nearest neighbours of a point in the codes are also near it in the data "
@@ -38,7 +39,7 @@ for column, method in zip(st.columns(len(models.models)), models.models):
                help="Test accuracy of a 5-nearest-neighbour classifier on the codes; only for class labels.")
 
 st.subheader("Selected sample")
-sample = state.selected_sample(default=int(models.data.test_index[0]))
+sample = state.selected_sample(selection.dataset_key, models.data.test_index)
 st.caption(markdown_literal(summaries.sample_caption(dataset, sample)))
 if dataset.image_shape:
     st.plotly_chart(figures.image_grid({"Original": dataset.X[[sample]]}, dataset.image_shape,

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from typing import Callable
 
+import numpy as np
 import streamlit as st
 
 from dashboard.choices import Selection
 
 SELECTION = "selection"  # the sidebar's current `Selection`, or None while no usable dataset is chosen
-SELECTED_SAMPLE = "selected_sample"  # test-sample index last clicked in an embedding chart
+SELECTED_SAMPLES = "selected_samples"  # per dataset key, the sample index last clicked in an embedding chart
 
 
 def widget_key(prefix: str, name: str) -> str:
@@ -26,15 +27,17 @@ def set_selection(chosen: Selection | None) -> None:
     st.session_state[SELECTION] = chosen
 
 
-def selected_sample(default: int) -> int:
-    """The sample the user last clicked in an embedding chart, or `default`."""
-    return st.session_state.get(SELECTED_SAMPLE, default)
+def selected_sample(dataset_key: str, test_index: np.ndarray) -> int:
+    """The test sample last clicked in an embedding chart of this dataset, or its first test sample."""
+    clicked = st.session_state.get(SELECTED_SAMPLES, {}).get(dataset_key)
+    return clicked if clicked is not None and clicked in test_index else int(test_index[0])
 
 
-def remember_clicked_sample(chart_key: str) -> Callable[[], None]:
+def remember_clicked_sample(chart_key: str, dataset_key: str) -> Callable[[], None]:
     """A chart's on_select callback that remembers the sample index of the point clicked in it."""
     def remember() -> None:
         points = st.session_state[chart_key].selection.points
         if points:
-            st.session_state[SELECTED_SAMPLE] = int(float(points[0]["customdata"][0]))
+            clicked = st.session_state.setdefault(SELECTED_SAMPLES, {})
+            clicked[dataset_key] = int(float(points[0]["customdata"][0]))
     return remember

@@ -19,7 +19,7 @@ def scores_of(runs: Mapping[str, pipelines.RunResult]) -> pd.DataFrame:
 def scores_table(scores: pd.DataFrame) -> pd.DataFrame:
     """One row per method and bottleneck: test and training MSE and R², epochs and fit time."""
     wide = scores.pivot_table(index=["method", "bottleneck"], columns="split", values=["mse", "r2"], sort=False)
-    wide.columns = [f"{split.capitalize()} {metric.upper() if metric == 'mse' else 'R²'}" for metric, split in wide.columns]
+    wide.columns = [f"{split.capitalize()} {'MSE' if metric == 'mse' else 'R²'}" for metric, split in wide.columns]
     extra = scores[scores["split"] == "test"].set_index(["method", "bottleneck"])[["epochs", "fit_seconds"]]
     table = wide.join(extra).reset_index()
     table["method"] = table["method"].map(lambda m: METHODS[m].label)

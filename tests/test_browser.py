@@ -1,10 +1,11 @@
-"""The real dashboard in headless Chromium: first chart, then a new dataset and bottleneck, then a screenshot.
+"""The real dashboard in headless Chromium: first chart, a new dataset and bottleneck, a clicked sample.
 
 Set LATENT_LAB_SCREENSHOT to a path (e.g. docs/screenshot.png) to also save the Error curves page there.
 """
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -76,7 +77,26 @@ def _wait_until_idle(page) -> None:
     page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=TRAIN_MS)
 
 
-def test_error_curves_follow_dataset_and_bottleneck(dashboard_url, tmp_path):
+def _choose_dataset(page, name: str) -> None:
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Dataset").click()
+    page.get_by_role("option", name=name, exact=True).click()
+
+
+def _click_a_point(page, chart) -> str:
+    """Click one point of a scatter chart; returns the sample index its hover label showed."""
+    from playwright.sync_api import expect
+
+    box = chart.locator(".scatterlayer .points path").nth(3).bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    label = chart.locator(".hoverlayer")
+    expect(label).to_contain_text("sample", timeout=5_000)
+    hovered = re.search(r"sample (\d+)", label.text_content()).group(1)
+    page.mouse.down()
+    page.mouse.up()
+    return hovered
+
+
+def test_dashboard_follows_dataset_bottleneck_and_clicks(dashboard_url, tmp_path):
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
             pytest.fail(f"Chromium is missing at {CHROMIUM}; CI must install it (apt-get install chromium).")
@@ -105,8 +125,7 @@ def test_error_curves_follow_dataset_and_bottleneck(dashboard_url, tmp_path):
                 shutil.copy(tmp_path / "error-curves-digits.png", ROOT / os.environ["LATENT_LAB_SCREENSHOT"])
 
             sidebar = page.locator('[data-testid="stSidebar"]')
-            sidebar.locator('[data-testid="stSelectbox"]').filter(has_text="Dataset").click()
-            page.get_by_role("option", name="iris", exact=True).click()
+            _choose_dataset(page, "iris")
             expect(sidebar).to_contain_text("150 samples × 4 features", timeout=30_000)
             expect(charts.first.locator(".xtick text").last).to_have_text("3", timeout=TRAIN_MS)
             _wait_until_idle(page)
@@ -117,6 +136,15 @@ def test_error_curves_follow_dataset_and_bottleneck(dashboard_url, tmp_path):
             _wait_until_idle(page)
             expect(page.locator('[data-testid="stException"]')).to_have_count(0)
             page.screenshot(path=tmp_path / "error-curves-iris.png", full_page=True)
+
+            page.get_by_role("link", name="Embeddings").click()
+            expect(page.get_by_role("heading", name="Embeddings")).to_be_visible()
+            expect(page.locator('[data-testid="stMetric"]')).to_have_count(6)
+            _wait_until_idle(page)
+            hovered = _click_a_point(page, charts.nth(1))
+            _wait_until_idle(page)
+            expect(page.locator('[data-testid="stCaptionContainer"]').last).to_contain_text(f"Sample {hovered},")
+            expect(page.locator('[data-testid="stException"]')).to_have_count(0)
             assert not errors, f"JavaScript errors on the page: {errors[:3]}"
         finally:
             browser.close()
