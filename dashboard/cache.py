@@ -1,13 +1,13 @@
 """Every `st.cache_*` wrapper of the dashboard: datasets, trained runs, and what pages derive from models.
 
-Models live in `st.cache_resource` and are shared by all sessions, so nothing here mutates them; frames and
+Models (inside training jobs) live in `st.cache_resource` and are shared by all sessions, so nothing here
+mutates them; frames and
 arrays live in `st.cache_data`. Functions of fitted models are keyed by `ModelsAt.key` (the run specs and
 the bottleneck), never by hashing the models themselves.
 """
 from __future__ import annotations
 
 import csv
-import time
 
 import numpy as np
 import pandas as pd
@@ -15,11 +15,10 @@ import streamlit as st
 
 import pipelines
 from dashboard.choices import ModelsAt, RunSpec
-from dashboard.plain_text import markdown_literal
+from dashboard.jobs import TrainingJob
 from pipelines import metrics
 
 BY_KEY = {ModelsAt: lambda models: models.key}
-PROGRESS_INTERVAL_SECONDS = 0.25  # progress updates are replayed on cache hits, so send only a few
 
 
 @st.cache_resource(show_spinner="Loading the dataset…")
@@ -69,22 +68,9 @@ def prepared(dataset_key: str, test_size: float, seed: int, _dataset: pipelines.
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def trained_run(spec: RunSpec, _dataset: pipelines.Dataset, _stage: str) -> pipelines.RunResult:
-    """One method fitted at every size of `spec`, showing a progress bar (what trains, time left) meanwhile."""
-    bar = st.progress(0.0, text=f"{_stage} · starting")
-    last_update = 0.0
-
-    def report(fraction: float, message: str) -> None:
-        nonlocal last_update
-        if time.monotonic() - last_update >= PROGRESS_INTERVAL_SECONDS:
-            bar.progress(fraction, text=f"{_stage} · {markdown_literal(message)}")
-            last_update = time.monotonic()
-
-    try:
-        return pipelines.run(_dataset, [spec.method], list(spec.sizes), test_size=spec.test_size, seed=spec.seed,
-                             params={spec.method: dict(spec.params)}, progress=report)
-    finally:
-        bar.empty()
+def training_job(spec: RunSpec, _dataset: pipelines.Dataset) -> TrainingJob:
+    """The training of `spec`, started once in the background and shared by every page and session."""
+    return TrainingJob(spec, _dataset)
 
 
 @st.cache_data(show_spinner=False, hash_funcs=BY_KEY, max_entries=64)

@@ -1,8 +1,9 @@
 """The fitted models a page needs under the sidebar's choices: cached runs, trained with progress when missing.
 
-A method's sweep is one cached run, keyed by its `RunSpec`; models at a bottleneck outside the sweep come
-from a small cached run of that size alone. So changing only the bottleneck or a view option reuses what
-exists, and switching a method off and on again, or changing autoencoder settings, never retrains PCA.
+A method's sweep is one cached training job, keyed by its `RunSpec`; models at a bottleneck outside the sweep
+come from a small job of that size alone. So changing only the bottleneck or a view option reuses what exists,
+switching a method off and on again, or changing autoencoder settings, never retrains PCA, and a page left
+mid-training leaves its job running for the next page to pick up.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from dashboard import cache, state
 from dashboard.choices import ModelsAt, Selection
 from dashboard.plain_text import markdown_literal
 
+PROGRESS_INTERVAL_SECONDS = 0.25
+FIRST_EPOCH_HINT = " (the first epoch also builds and compiles the model, which takes a few seconds)"
 
 def require_selection() -> Selection:
     """The sidebar's choices; stops the page with a hint while no usable dataset is chosen."""
@@ -34,11 +37,22 @@ def _methods(selection: Selection, methods: Sequence[str] | None) -> tuple[str, 
 
 
 def _run(selection: Selection, method: str, sizes: tuple[int, ...], stage: str) -> pipelines.RunResult:
-    try:
-        return cache.trained_run(selection.spec(method, sizes), selection.dataset, stage)
-    except pipelines.InputError as error:
-        st.error(markdown_literal(error))
-        st.stop()
+    """The run of `method` at `sizes`, showing its training progress (what trains, time left) until it is ready."""
+    spec = selection.spec(method, sizes)
+    job = cache.training_job(spec, selection.dataset)
+    if not job.wait(0):
+        bar = st.progress(job.fraction, text=f"{stage} · starting")
+        while not job.wait(PROGRESS_INTERVAL_SECONDS):
+            hint = FIRST_EPOCH_HINT if job.fraction == 0 else ""
+            bar.progress(job.fraction, text=f"{stage} · {markdown_literal(job.message)}{hint}")
+        bar.empty()
+    if job.error is not None:
+        cache.training_job.clear(spec, selection.dataset)  # a later run of the page tries again
+        if isinstance(job.error, pipelines.InputError):
+            st.error(markdown_literal(job.error))
+            st.stop()
+        raise job.error
+    return job.result
 
 
 def sweep_in_stages(selection: Selection, methods: Sequence[str] | None = None

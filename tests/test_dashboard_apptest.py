@@ -115,3 +115,9 @@ def test_changing_the_bottleneck_or_a_view_never_retrains(monkeypatch):
     _open(app, "error_curves.py")
     assert not app.exception
     assert len(runs) == 6, "models at 2 codes, outside the sweep, train once and serve both pages"
+
+    app.multiselect(key="sidebar_methods").set_value(["pca"]).run()
+    app.multiselect(key="sidebar_methods").set_value(["pca", "linear_ae", "nonlinear_ae"]).run()
+    app.number_input(key="sidebar_linear_epochs").set_value(6).run()
+    assert not app.exception
+    assert runs[6:] == [("linear_ae", (1, 3))], "only the method whose settings changed trains again"
