@@ -19,6 +19,7 @@ from dashboard.plain_text import markdown_literal
 PROGRESS_INTERVAL_SECONDS = 0.25
 FIRST_EPOCH_HINT = " (the first epoch also builds and compiles the model, which takes a few seconds)"
 
+
 def require_selection() -> Selection:
     """The sidebar's choices; stops the page with a hint while no usable dataset is chosen."""
     chosen = state.selection()
