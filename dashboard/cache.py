@@ -1,13 +1,10 @@
 """Every `st.cache_*` wrapper of the dashboard: datasets, trained runs, and what pages derive from models.
 
 Models (inside training jobs) live in `st.cache_resource` and are shared by all sessions, so nothing here
-mutates them; frames and
-arrays live in `st.cache_data`. Functions of fitted models are keyed by `ModelsAt.key` (the run specs and
+mutates them; frames and arrays live in `st.cache_data`. Functions of fitted models are keyed by `ModelsAt.key` (the run specs and
 the bottleneck), never by hashing the models themselves.
 """
 from __future__ import annotations
-
-import csv
 
 import numpy as np
 import pandas as pd
@@ -36,29 +33,7 @@ def uploaded_dataset(raw: bytes, label_column: str | None, file_name: str) -> pi
 @st.cache_data(show_spinner=False, max_entries=8)
 def csv_columns(raw: bytes) -> list[str]:
     """The names `load_csv` gives a CSV's columns, for the label-column picker (empty if it cannot tell)."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
-    lines = text.splitlines()[:20]
-    if not lines:
-        return []
-    try:
-        delimiter = csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
-    except csv.Error:
-        delimiter = ","
-    header = next(csv.reader(lines, delimiter=delimiter), [])
-    if all(_is_number(name) for name in header):  # no header row: load_csv numbers the columns
-        return [f"column_{i + 1}" for i in range(len(header))]
-    return list(dict.fromkeys(header))
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
+    return pipelines.csv_loader.csv_columns(raw)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

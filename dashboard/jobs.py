@@ -1,10 +1,12 @@
-"""Training that outlives a script run: leaving a page mid-training never abandons the work."""
+"""Training that outlives a script run: leaving a page mid-training never abandons the work, and a finished
+run is kept on disk (pipelines.store), so a browser refresh or a server restart shows it without retraining."""
 from __future__ import annotations
 
 import threading
 
 import pipelines
 from dashboard.choices import RunSpec
+from pipelines.store import RunStore
 
 
 class TrainingJob:
@@ -19,9 +21,9 @@ class TrainingJob:
 
     def _train(self, spec: RunSpec, dataset: pipelines.Dataset) -> None:
         try:
-            self.result = pipelines.run(dataset, [spec.method], list(spec.sizes), test_size=spec.test_size,
-                                        seed=spec.seed, params={spec.method: dict(spec.params)},
-                                        progress=self._report)
+            self.result = RunStore().load_or_run(dataset, [spec.method], list(spec.sizes), test_size=spec.test_size,
+                                                 seed=spec.seed, params={spec.method: dict(spec.params)},
+                                                 progress=self._report)
         except BaseException as error:  # handed over to the page that waits for this job
             self.error = error
         finally:

@@ -88,7 +88,7 @@ def sample_caption(dataset: pipelines.Dataset, sample: int) -> str:
 
 def autoencoder_methods(methods: Iterable[str]) -> tuple[str, ...]:
     """The methods among `methods` that train by gradient descent and so have a loss history."""
-    return tuple(m for m in methods if isinstance(pipelines.make_reducer(m, 1), pipelines.Autoencoder))
+    return tuple(m for m in methods if METHODS[m].trained_by_gradient)
 
 
 def histories(run: pipelines.RunResult, method: str) -> tuple[dict[int, dict], dict[int, int]]:

@@ -47,12 +47,15 @@ def _decode(raw: bytes, name: str, notes: list[str]) -> str:
         return raw.decode("latin-1")
 
 
-def _parse(text: str, name: str, notes: list[str]) -> pd.DataFrame:
-    first_lines = "\n".join(text.splitlines()[:20])
+def _delimiter(text: str) -> str:
     try:
-        delimiter = csv.Sniffer().sniff(first_lines, delimiters=",;\t|").delimiter
+        return csv.Sniffer().sniff("\n".join(text.splitlines()[:20]), delimiters=",;\t|").delimiter
     except csv.Error:
-        delimiter = ","
+        return ","
+
+
+def _parse(text: str, name: str, notes: list[str]) -> pd.DataFrame:
+    delimiter = _delimiter(text)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter)
         header = next(csv.reader(io.StringIO(text), delimiter=delimiter))
@@ -63,7 +66,7 @@ def _parse(text: str, name: str, notes: list[str]) -> pd.DataFrame:
     if all(_is_number(h) for h in header):
         notes.append(f"{name} has no header row, so its columns were named column_1, column_2, ….")
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None)
-        frame.columns = [f"column_{i + 1}" for i in range(frame.shape[1])]
+        frame.columns = _headerless_names(frame.shape[1])
     elif len(set(header)) < len(header):
         repeated = sorted({h for h in header if header.count(h) > 1})
         notes.append(f"Repeated column names were made unique by adding .1, .2, …: {', '.join(repeated[:5])}.")
@@ -71,6 +74,21 @@ def _parse(text: str, name: str, notes: list[str]) -> pd.DataFrame:
     if frame.empty:
         raise InputError(f"{name} has a header but no data rows; add rows of numbers below the header.")
     return frame
+
+
+def _headerless_names(n_columns: int) -> list[str]:
+    return [f"column_{i + 1}" for i in range(n_columns)]
+
+
+def csv_columns(raw: bytes) -> list[str]:
+    """The column names `load_csv` will give this file (empty when it cannot be read), e.g. for a label picker."""
+    try:
+        text = _decode(raw, "", [])
+        frame = pd.read_csv(io.StringIO(text), sep=_delimiter(text), nrows=0)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        return []
+    names = [str(c) for c in frame.columns]
+    return _headerless_names(len(names)) if all(_is_number(n) for n in names) else names
 
 
 def _is_number(text: str) -> bool:

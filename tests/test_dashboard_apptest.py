@@ -9,7 +9,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import pipelines
+import pipelines.store
 from dashboard.choices import DEFAULTS_VARIABLE
+from pipelines.store import STORE_ENV_VAR
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 FAST = {"dataset": "iris", "sweep_sizes": [1, 2, 3], "linear_epochs": 5, "nonlinear_epochs": 5,
@@ -89,17 +91,35 @@ def test_image_and_manifold_pages_render(monkeypatch, dataset):
         assert _charts(_open(app, page))
 
 
-def test_changing_the_bottleneck_or_a_view_never_retrains(monkeypatch):
+@pytest.fixture
+def trainings(monkeypatch, tmp_path) -> list[tuple[str, tuple[int, ...]]]:
+    """(method, sizes) of every run actually trained, with an empty run store and empty Streamlit caches."""
     st.cache_resource.clear()
     st.cache_data.clear()
+    monkeypatch.setenv(STORE_ENV_VAR, str(tmp_path / "runs"))
     runs: list[tuple[str, tuple[int, ...]]] = []
-    real_run = pipelines.run
+    real_run = pipelines.store.run
 
     def counted_run(dataset, methods, bottlenecks, **kwargs):
         runs.append((methods[0], tuple(bottlenecks)))
         return real_run(dataset, methods, bottlenecks, **kwargs)
 
-    monkeypatch.setattr(pipelines, "run", counted_run)
+    monkeypatch.setattr(pipelines.store, "run", counted_run)
+    return runs
+
+
+def test_a_server_restart_shows_finished_runs_without_retraining(monkeypatch, trainings):
+    first = _start(monkeypatch, sweep_sizes=[1, 3], bottleneck=1)
+    assert len(trainings) == 3
+    st.cache_resource.clear()  # what a restart loses: everything held in memory
+    st.cache_data.clear()
+    again = _start(monkeypatch, sweep_sizes=[1, 3], bottleneck=1)
+    assert len(trainings) == 3, "finished runs come back from disk"
+    assert again.dataframe[0].value.equals(first.dataframe[0].value)
+
+
+def test_changing_the_bottleneck_or_a_view_never_retrains(monkeypatch, trainings):
+    runs = trainings
     app = _start(monkeypatch, sweep_sizes=[1, 3], bottleneck=1)
     assert sorted(runs) == [("linear_ae", (1, 3)), ("nonlinear_ae", (1, 3)), ("pca", (1, 3))]
 

@@ -21,12 +21,13 @@ class Method:
     build: Callable[..., BaseEstimator]
     description: str
     relative_cost: float  # rough training time relative to a linear autoencoder, for progress bars
+    trained_by_gradient: bool  # fitted models have a loss history (history_, n_epochs_, best_epoch_)
 
 
 METHODS: dict[str, Method] = {m.name: m for m in [
-    Method("pca", "PCA", "#4C78A8", pca.build, pca.__doc__, 0.05),
-    Method("linear_ae", "Linear AE", "#F58518", linear_ae.build, linear_ae.__doc__, 1.0),
-    Method("nonlinear_ae", "Nonlinear AE", "#54A24B", nonlinear_ae.build, nonlinear_ae.__doc__, 2.0),
+    Method("pca", "PCA", "#4C78A8", pca.build, pca.__doc__, 0.05, False),
+    Method("linear_ae", "Linear AE", "#F58518", linear_ae.build, linear_ae.__doc__, 1.0, True),
+    Method("nonlinear_ae", "Nonlinear AE", "#54A24B", nonlinear_ae.build, nonlinear_ae.__doc__, 2.0, True),
 ]}
 
 

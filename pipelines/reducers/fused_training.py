@@ -122,6 +122,14 @@ class _EarlyStopping:
         return improved
 
 
+def _progress_message(epoch: int, epochs: int, seconds_since_first_epoch: float) -> str:
+    """What trains and, once the pace is known, at most how long is left (early stopping may end sooner)."""
+    if epoch == 0:
+        return f"epoch 1/{epochs} (compiled; timing the next epochs)"
+    left = seconds_since_first_epoch / epoch * (epochs - epoch - 1)
+    return f"epoch {epoch + 1}/{epochs}, at most {left:.0f} s left"
+
+
 def fit_autoencoders(estimators: Sequence, X: np.ndarray, progress: ProgressCallback | None = None) -> None:
     """Fit every `Autoencoder` in `estimators` on `X` at once; they may differ only in `n_components`."""
     shared = {**estimators[0].get_params(), "n_components": None}
@@ -178,7 +186,7 @@ def fit_autoencoders(estimators: Sequence, X: np.ndarray, progress: ProgressCall
                 for _ in estimators]
     initial = stack.values()
     best_weights = [stack.weights_of(i, initial) for i in range(len(estimators))]
-    started = time.perf_counter()
+    started = paced_since = time.perf_counter()
     for epoch in range(epochs):
         train_losses, monitored = (t.numpy() for t in train_epoch(tf.constant(epoch)))
         improved = [i for i, stopper in enumerate(stoppers) if not stopper.stopped and stopper.update(
@@ -188,9 +196,9 @@ def fit_autoencoders(estimators: Sequence, X: np.ndarray, progress: ProgressCall
             for i in improved:
                 best_weights[i] = stack.weights_of(i, current)
         if progress is not None:
-            done = (epoch + 1) / epochs
-            left = (time.perf_counter() - started) * (1 - done) / done
-            progress(done, f"epoch {epoch + 1}/{epochs}, at most {left:.0f} s left")
+            progress((epoch + 1) / epochs, _progress_message(epoch, epochs, time.perf_counter() - paced_since))
+        if epoch == 0:
+            paced_since = time.perf_counter()  # the pace of later epochs leaves out the one-off compilation
         if all(s.stopped for s in stoppers):
             break
     seconds = time.perf_counter() - started
