@@ -17,6 +17,7 @@ pages = st.navigation([
     st.Page("reconstructions.py", title="Reconstructions", icon=":material/image:"),
     st.Page("training_curves.py", title="Training", icon=":material/model_training:"),
     st.Page("linear_ae_vs_pca.py", title="Linear AE vs PCA", icon=":material/compare_arrows:"),
+    st.Page("runs.py", title="Stored runs", icon=":material/inventory_2:"),
     st.Page("about.py", title="About", icon=":material/info:"),
 ])
 state.set_selection(sidebar.render())

@@ -6,6 +6,8 @@ the bottleneck), never by hashing the models themselves.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -14,6 +16,7 @@ import pipelines
 from dashboard.choices import ModelsAt, RunSpec
 from dashboard.jobs import TrainingJob
 from pipelines import metrics
+from pipelines.store import RunStore
 
 BY_KEY = {ModelsAt: lambda models: models.key}
 
@@ -97,3 +100,15 @@ def compared_directions(models: ModelsAt) -> tuple[np.ndarray, np.ndarray]:
     """PCA's components and the linear AE's directions, ordered and sign-matched to them."""
     pca = models.models["pca"]
     return pca.components_, metrics.recovered_directions(models.models["linear_ae"], pca, models.data.X_train)
+
+
+def forget_trained_runs() -> None:
+    """Drop every in-memory training job, e.g. after their stored runs were deleted."""
+    training_job.clear()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def stored_scores(root: Path, keys: tuple[str, ...], labels: tuple[str, ...]) -> pd.DataFrame:
+    """Tidy scores of stored runs (a run's key fixes its content), with a "run" column holding each label."""
+    store = RunStore(root)
+    return pd.concat([store.scores(key).assign(run=label) for key, label in zip(keys, labels)], ignore_index=True)

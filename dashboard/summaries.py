@@ -131,3 +131,13 @@ def angles_sentence(angles: np.ndarray, k: int) -> str:
                 "least variance, are usually the slowest to be learned.")
     return (numbers + ": the autoencoder has not found PCA's subspace yet; more epochs or another learning "
             "rate usually close the gap.")
+
+
+def run_labels(runs: pd.DataFrame) -> list[str]:
+    """Short, distinct names for stored runs (rows of `RunStore.runs()`): dataset, seed, changed settings."""
+    labels = []
+    for row in runs.itertuples():
+        changed = [part for part in row.settings.split("; ") if not part.endswith(": defaults")]
+        labels.append(f"{row.dataset}, seed {row.seed}" + (f", {'; '.join(changed)}" if changed else ""))
+    repeated = {label for label in labels if labels.count(label) > 1}
+    return [f"{label} [{key[:6]}]" if label in repeated else label for label, key in zip(labels, runs["key"])]

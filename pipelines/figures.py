@@ -79,6 +79,27 @@ def error_curves(scores: pd.DataFrame, metric: str, *, units: str, chosen: int |
     return _layout(figure, f"{which} {METRIC_TITLES[metric].split(' (')[0]} vs bottleneck size")
 
 
+def run_overlay(scores: pd.DataFrame, metric: str, *, log_x: bool = True) -> go.Figure:
+    """Test `metric` against bottleneck size for several stored runs (column "run"), one colour per run."""
+    figure = go.Figure()
+    test = scores[scores["split"] == "test"]
+    for i, ((run, method), rows) in enumerate(test.groupby(["run", "method"], sort=False)):
+        rows = rows.sort_values("bottleneck")
+        name = f"{plain(run)} · {_label(method)}"
+        figure.add_trace(go.Scatter(
+            x=rows["bottleneck"], y=rows[metric], mode="lines+markers", name=name,
+            line=dict(color=CLASS_COLORS[i % len(CLASS_COLORS)], width=2),
+            marker=dict(symbol=MARKER_SYMBOLS.get(method, "circle"), size=7),
+            hovertemplate=f"{name}<br>bottleneck %{{x}}<br>{metric.upper()} %{{y:.4g}}<extra></extra>"))
+    y_title = "MSE (each dataset in its own units)" if metric == "mse" else METRIC_TITLES[metric] + " (1 = perfect)"
+    figure.update_xaxes(title_text="Bottleneck size (number of codes)", type="log" if log_x else "linear",
+                        tickvals=sorted(test["bottleneck"].unique()))
+    figure.update_yaxes(title_text=y_title)
+    figure.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.2, x=0))
+    return _layout(figure, f"Stored runs: test {METRIC_TITLES[metric].split(' (')[0]} vs bottleneck size", height=520,
+                   margin=dict(l=60, r=20, t=70, b=160))
+
+
 def _hover_text(hover: pd.DataFrame | None, rows: np.ndarray) -> list[str]:
     """One line per feature value of each row, for tabular hovers."""
     if hover is None or hover.empty:

@@ -14,7 +14,8 @@ def _is_keras_model(value) -> bool:
     return type(value).__module__.startswith("keras")
 
 
-def _jsonable(value):
+def jsonable(value):
+    """`value` as JSON can hold it: tuples as lists, NumPy scalars as Python numbers."""
     if isinstance(value, tuple):
         return list(value)
     if isinstance(value, np.generic):
@@ -33,8 +34,8 @@ def save_reducer(reducer: BaseEstimator, method: str, folder: Path) -> list[Path
     fitted = {name: value for name, value in vars(reducer).items() if name.endswith("_") and not name.startswith("_")}
     arrays = {n: v for n, v in fitted.items() if isinstance(v, np.ndarray) and v.dtype != object}
     models = {n: v for n, v in fitted.items() if _is_keras_model(v)}
-    rest = {n: _jsonable(v) for n, v in fitted.items() if n not in arrays and n not in models}
-    params = {n: _jsonable(v) for n, v in reducer.get_params().items()}
+    rest = {n: jsonable(v) for n, v in fitted.items() if n not in arrays and n not in models}
+    params = {n: jsonable(v) for n, v in reducer.get_params().items()}
     files = [folder / "reducer.json", folder / "arrays.npz"]
     files[0].write_text(json.dumps({"method": method, "params": params, "attributes": rest,
                                     "models": sorted(models)}))

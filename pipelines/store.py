@@ -26,7 +26,7 @@ from filelock import FileLock
 
 from pipelines.datasets import Dataset
 from pipelines.embeddings import embedding_frame
-from pipelines.persistence import load_reducer, save_reducer
+from pipelines.persistence import jsonable, load_reducer, save_reducer
 from pipelines.preprocessing import prepare
 from pipelines.reducers import make_reducer
 from pipelines.runs import RunResult, run
@@ -89,9 +89,20 @@ def run_spec(dataset: Dataset, methods: Sequence[str], bottlenecks: Sequence[int
     for method in methods:
         settings = make_reducer(method, 1, random_state=seed, **params.get(method, {})).get_params()
         settings.pop("n_components")
-        full[method] = {k: list(v) if isinstance(v, tuple) else v for k, v in sorted(settings.items())}
+        full[method] = {k: jsonable(v) for k, v in sorted(settings.items())}
     return RunSpec(dataset.name, dataset.fingerprint, tuple(methods), tuple(sorted({int(k) for k in bottlenecks})),
                    float(test_size), int(seed), full)
+
+
+def _changed_settings(params: Mapping[str, Mapping]) -> str:
+    """The settings of each method that differ from today's defaults, e.g. "nonlinear_ae: epochs=50"."""
+    parts = []
+    for method, settings in params.items():
+        defaults = make_reducer(method, 1, random_state=settings.get("random_state", 0)).get_params()
+        changed = [f"{name}={value}" for name, value in settings.items()
+                   if name in defaults and jsonable(defaults[name]) != value]
+        parts.append(f"{method}: {', '.join(changed) or 'defaults'}")
+    return "; ".join(parts)
 
 
 class StoredModels(Mapping):
@@ -185,12 +196,13 @@ class RunStore:
                 manifest = json.loads(manifest_path.read_text())
                 spec = manifest["spec"]
                 rows.append({"key": manifest["key"], "dataset": spec["dataset"], "methods": ", ".join(spec["methods"]),
+                             "settings": _changed_settings(spec["params"]),
                              "bottlenecks": ", ".join(map(str, spec["bottlenecks"])), "seed": spec["seed"],
                              "test_size": spec["test_size"], "created": pd.Timestamp(manifest["created"], unit="s"),
                              "seconds": manifest["seconds"]})
             except (OSError, ValueError, KeyError):
                 continue  # a damaged entry is not listed; loading it will recompute it
-        columns = ["key", "dataset", "methods", "bottlenecks", "seed", "test_size", "created", "seconds"]
+        columns = ["key", "dataset", "methods", "settings", "bottlenecks", "seed", "test_size", "created", "seconds"]
         return pd.DataFrame(rows, columns=columns).sort_values("created", ascending=False, ignore_index=True)
 
     def scores(self, key: str) -> pd.DataFrame:
@@ -201,14 +213,15 @@ class RunStore:
         """Remove a stored run."""
         shutil.rmtree(self._entry(key), ignore_errors=True)
 
-    def export_zip(self, key: str) -> bytes:
-        """The run's files (CSV results, embeddings, .keras models, manifest) as a zip archive."""
-        folder = self._entry(key)
+    def export_zip(self, keys: Sequence[str]) -> bytes:
+        """The runs' files (CSV results, embeddings, .keras models, manifest) as one zip, a folder per run."""
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    archive.write(path, f"{key}/{path.relative_to(folder)}")
+            for key in keys:
+                folder = self._entry(key)
+                for path in sorted(folder.rglob("*")):
+                    if path.is_file():
+                        archive.write(path, f"{key}/{path.relative_to(folder)}")
         return buffer.getvalue()
 
     def _entry(self, key: str) -> Path:

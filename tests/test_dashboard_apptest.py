@@ -141,3 +141,18 @@ def test_changing_the_bottleneck_or_a_view_never_retrains(monkeypatch, trainings
     app.number_input(key="sidebar_linear_epochs").set_value(6).run()
     assert not app.exception
     assert runs[6:] == [("linear_ae", (1, 3))], "only the method whose settings changed trains again"
+
+
+def test_stored_runs_are_listed_compared_and_deleted(monkeypatch, trainings):
+    app = _start(monkeypatch)
+    _open(app, "runs.py")
+    assert app.title[0].value == "Stored runs"
+    chosen = app.multiselect(key="runs_chosen")
+    assert len(chosen.options) == 3 and len(chosen.value) == 3, "one stored run per method, newest shown"
+    assert len(_charts(app)) == 1 and app.get("download_button")
+    app.radio(key="runs_metric").set_value("mse").run()
+    assert not app.exception
+    app.multiselect(key="runs_chosen").set_value(chosen.value[:1]).run()
+    app.button(key="runs_delete").click().run()
+    assert not app.exception
+    assert len(app.multiselect(key="runs_chosen").options) == 2

@@ -106,9 +106,10 @@ def test_runs_are_listed_exported_and_deleted(store, iris):
     run_iris(store, iris, seed=1)
     listing = store.runs()
     assert len(listing) == 2 and set(listing["seed"]) == {0, 1} and (listing["dataset"] == "iris").all()
+    assert "nonlinear_ae: epochs=4" in listing["settings"].iloc[0] and "pca: defaults" in listing["settings"].iloc[0]
     key = listing["key"].iloc[0]
     assert len(store.scores(key)) == 3 * 2 * 2
-    names = zipfile.ZipFile(BytesIO(store.export_zip(key))).namelist()
+    names = zipfile.ZipFile(BytesIO(store.export_zip([key]))).namelist()
     assert f"{key}/scores.csv" in names and f"{key}/manifest.json" in names
     assert any(name.endswith("encoder_.keras") for name in names)
     store.delete(key)
