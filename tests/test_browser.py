@@ -96,55 +96,112 @@ def _click_a_point(page, chart) -> str:
     return hovered
 
 
-def test_dashboard_follows_dataset_bottleneck_and_clicks(dashboard_url, tmp_path):
+@pytest.fixture
+def browser_page():
+    """A page in headless Debian Chromium; under CI a missing Chromium fails instead of skipping."""
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
             pytest.fail(f"Chromium is missing at {CHROMIUM}; CI must install it (apt-get install chromium).")
         pytest.skip(f"Chromium is not installed at {CHROMIUM}.")
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1100})
-            errors: list[str] = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            started = time.monotonic()
-            page.goto(dashboard_url)
-
-            charts = page.locator('[data-testid="stPlotlyChart"]')
-            expect(charts.first.locator(".xtick").first).to_be_visible(timeout=TRAIN_MS)
-            first_chart = time.monotonic() - started
-            expect(page.locator('[data-testid="stDataFrame"]')).to_be_visible(timeout=TRAIN_MS)
-            _wait_until_idle(page)
-            print(f"first chart after {first_chart:.1f} s, every method after {time.monotonic() - started:.1f} s")
-            expect(charts.first).to_contain_text("Nonlinear AE")
-            assert _tick_labels(charts.first) == ["1", "2", "4", "8", "16", "32"]
-            page.screenshot(path=tmp_path / "error-curves-digits.png")
-            if os.environ.get("LATENT_LAB_SCREENSHOT"):
-                shutil.copy(tmp_path / "error-curves-digits.png", ROOT / os.environ["LATENT_LAB_SCREENSHOT"])
-
-            sidebar = page.locator('[data-testid="stSidebar"]')
-            _choose_dataset(page, "iris")
-            expect(sidebar).to_contain_text("150 samples × 4 features", timeout=30_000)
-            expect(charts.first.locator(".xtick text").last).to_have_text("3", timeout=TRAIN_MS)
-            _wait_until_idle(page)
-            assert _tick_labels(charts.first) == ["1", "2", "3"]
-
-            sidebar.get_by_role("slider").first.press("End")
-            expect(charts.first).to_contain_text("chosen: 3", timeout=30_000)
-            _wait_until_idle(page)
-            expect(page.locator('[data-testid="stException"]')).to_have_count(0)
-            page.screenshot(path=tmp_path / "error-curves-iris.png", full_page=True)
-
-            page.get_by_role("link", name="Embeddings").click()
-            expect(page.get_by_role("heading", name="Embeddings")).to_be_visible()
-            expect(page.locator('[data-testid="stMetric"]')).to_have_count(6)
-            _wait_until_idle(page)
-            hovered = _click_a_point(page, charts.nth(1))
-            _wait_until_idle(page)
-            expect(page.locator('[data-testid="stCaptionContainer"]').last).to_contain_text(f"Sample {hovered},")
-            expect(page.locator('[data-testid="stException"]')).to_have_count(0)
-            assert not errors, f"JavaScript errors on the page: {errors[:3]}"
+            page.javascript_errors = []
+            page.on("pageerror", lambda error: page.javascript_errors.append(str(error)))
+            yield page
         finally:
             browser.close()
+
+
+def test_dashboard_follows_dataset_bottleneck_and_clicks(dashboard_url, browser_page, tmp_path):
+    from playwright.sync_api import expect
+
+    page = browser_page
+    started = time.monotonic()
+    page.goto(dashboard_url)
+
+    charts = page.locator('[data-testid="stPlotlyChart"]')
+    expect(charts.first.locator(".xtick").first).to_be_visible(timeout=TRAIN_MS)
+    first_chart = time.monotonic() - started
+    expect(page.locator('[data-testid="stDataFrame"]')).to_be_visible(timeout=TRAIN_MS)
+    _wait_until_idle(page)
+    print(f"first chart after {first_chart:.1f} s, every method after {time.monotonic() - started:.1f} s")
+    expect(charts.first).to_contain_text("Nonlinear AE")
+    assert _tick_labels(charts.first) == ["1", "2", "4", "8", "16", "32"]
+    page.screenshot(path=tmp_path / "error-curves-digits.png")
+    if os.environ.get("LATENT_LAB_SCREENSHOT"):
+        shutil.copy(tmp_path / "error-curves-digits.png", ROOT / os.environ["LATENT_LAB_SCREENSHOT"])
+
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    _choose_dataset(page, "iris")
+    expect(sidebar).to_contain_text("150 samples × 4 features", timeout=30_000)
+    expect(charts.first.locator(".xtick text").last).to_have_text("3", timeout=TRAIN_MS)
+    _wait_until_idle(page)
+    assert _tick_labels(charts.first) == ["1", "2", "3"]
+
+    sidebar.get_by_role("slider").first.press("End")
+    expect(charts.first).to_contain_text("chosen: 3", timeout=30_000)
+    _wait_until_idle(page)
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    page.screenshot(path=tmp_path / "error-curves-iris.png", full_page=True)
+
+    page.get_by_role("link", name="Embeddings").click()
+    expect(page.get_by_role("heading", name="Embeddings")).to_be_visible()
+    expect(page.locator('[data-testid="stMetric"]')).to_have_count(6)
+    _wait_until_idle(page)
+    hovered = _click_a_point(page, charts.nth(1))
+    _wait_until_idle(page)
+    expect(page.locator('[data-testid="stCaptionContainer"]').last).to_contain_text(f"Sample {hovered},")
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    assert not page.javascript_errors, f"JavaScript errors on the page: {page.javascript_errors[:3]}"
+
+
+UPLOADS_REFUSED = [
+    ("empty.csv", b"", "is empty"),
+    ("picture.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file"),
+    ("header-only.csv", b"a,b,c\n", "no data rows"),
+    ("words.csv", b"name,city\n" + b"\n".join(b"n%d,c%d" % (i, i) for i in range(20)), "no numeric columns"),
+    ("one-row.csv", b"a,b,c\n1,2,3\n", "at least 10"),
+]
+
+
+@pytest.fixture
+def fast_defaults(monkeypatch):
+    """The server starts on iris with few epochs (set before `dashboard_url` starts it)."""
+    monkeypatch.setenv("LATENT_LAB_DASHBOARD_DEFAULTS", '{"dataset": "iris", "sweep_sizes": [1, 2], '
+                       '"linear_epochs": 5, "nonlinear_epochs": 5}')
+
+
+def _upload(page, name: str, content: bytes) -> None:
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": content}])
+
+
+def test_bad_uploads_get_one_clear_message_and_the_app_keeps_working(fast_defaults, dashboard_url, browser_page):
+    from playwright.sync_api import expect
+
+    page = browser_page
+    page.goto(dashboard_url)
+    charts = page.locator('[data-testid="stPlotlyChart"]')
+    expect(charts.first.locator(".xtick").first).to_be_visible(timeout=TRAIN_MS)
+    _wait_until_idle(page)
+    _choose_dataset(page, "Upload CSV…")
+    alerts = page.locator('[data-testid="stSidebar"] [data-testid="stAlert"]')
+    for name, content, message in UPLOADS_REFUSED:
+        _upload(page, name, content)
+        expect(alerts.filter(has_text=message)).to_have_count(1, timeout=30_000)
+        _wait_until_idle(page)
+        expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+    hostile = "<img src=x onerror=alert(1)>"
+    rows = [f"a,b,c,{hostile}"] + [f"{i % 7},{(i * 3) % 11},{i % 5},t{i % 3}" for i in range(40)]
+    _upload(page, "mine.csv", "\n".join(rows).encode())
+    expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("40 samples × 3 features", timeout=30_000)
+    expect(alerts.filter(has_text=hostile)).to_have_count(1), "a user's column name is shown as plain text"
+    expect(charts.first.locator(".xtick").first).to_be_visible(timeout=TRAIN_MS)
+    _wait_until_idle(page)
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    assert not page.javascript_errors, f"JavaScript errors on the page: {page.javascript_errors[:3]}"
