@@ -40,7 +40,7 @@ def test_sweep_runs_on_the_users_csv_with_a_label_column(tmp_path):
     path.write_text("\n".join(rows))
     result = cli("sweep", "--csv", str(path), "--label-column", "kind", "--bottlenecks", "1,2", "--methods", "pca")
     assert result.returncode == 0, result.stderr
-    assert "csv:mine.csv" in result.stderr and "mse PCA" in result.stdout
+    assert "PCA: bottleneck 2 done" in result.stderr and "mse PCA" in result.stdout
 
 
 @pytest.mark.parametrize("args, message", [
