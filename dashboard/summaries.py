@@ -134,10 +134,12 @@ def angles_sentence(angles: np.ndarray, k: int) -> str:
 
 
 def run_labels(runs: pd.DataFrame) -> list[str]:
-    """Short, distinct names for stored runs (rows of `RunStore.runs()`): dataset, seed, changed settings."""
+    """Short names for stored runs (rows of `RunStore.runs()`): dataset, seed and changed settings; charts add
+    the method, and runs that would still look alike get the start of their key."""
     labels = []
     for row in runs.itertuples():
         changed = [part for part in row.settings.split("; ") if not part.endswith(": defaults")]
         labels.append(f"{row.dataset}, seed {row.seed}" + (f", {'; '.join(changed)}" if changed else ""))
-    repeated = {label for label in labels if labels.count(label) > 1}
-    return [f"{label} [{key[:6]}]" if label in repeated else label for label, key in zip(labels, runs["key"])]
+    seen = list(zip(labels, runs["methods"]))
+    return [f"{label} [{key[:6]}]" if seen.count((label, methods)) > 1 else label
+            for label, methods, key in zip(labels, runs["methods"], runs["key"])]

@@ -22,6 +22,7 @@ METRIC_TITLES = {"mse": "mean squared error", "r2": "R² (explained variance)"}
 # PCA is drawn wide and pale under the others: a linear AE that matches it exactly must not hide it.
 LINE_WIDTHS = {"pca": 7.0}
 MARKER_SYMBOLS = {"pca": "circle", "linear_ae": "diamond", "nonlinear_ae": "square"}
+RUN_DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]  # tell stored runs of one method apart
 
 
 def plain(text: object) -> str:
@@ -80,16 +81,17 @@ def error_curves(scores: pd.DataFrame, metric: str, *, units: str, chosen: int |
 
 
 def run_overlay(scores: pd.DataFrame, metric: str, *, log_x: bool = True) -> go.Figure:
-    """Test `metric` against bottleneck size for several stored runs (column "run"), one colour per run."""
+    """Test `metric` against bottleneck size for several stored runs (column "run"): colour by method, dash by run."""
     figure = go.Figure()
     test = scores[scores["split"] == "test"]
-    for i, ((run, method), rows) in enumerate(test.groupby(["run", "method"], sort=False)):
+    dashes = {run: RUN_DASHES[i % len(RUN_DASHES)] for i, run in enumerate(test["run"].unique())}
+    for (run, method), rows in test.groupby(["run", "method"], sort=False):
         rows = rows.sort_values("bottleneck")
         name = f"{plain(run)} · {_label(method)}"
         figure.add_trace(go.Scatter(
-            x=rows["bottleneck"], y=rows[metric], mode="lines+markers", name=name,
-            line=dict(color=CLASS_COLORS[i % len(CLASS_COLORS)], width=2),
-            marker=dict(symbol=MARKER_SYMBOLS.get(method, "circle"), size=7),
+            x=rows["bottleneck"], y=rows[metric], mode="lines+markers", name=name, line=_line(method, dashes[run]),
+            opacity=0.55 if method == "pca" else 1.0,
+            marker=dict(symbol=MARKER_SYMBOLS.get(method, "circle"), size=12 if method == "pca" else 7),
             hovertemplate=f"{name}<br>bottleneck %{{x}}<br>{metric.upper()} %{{y:.4g}}<extra></extra>"))
     y_title = "MSE (each dataset in its own units)" if metric == "mse" else METRIC_TITLES[metric] + " (1 = perfect)"
     figure.update_xaxes(title_text="Bottleneck size (number of codes)", type="log" if log_x else "linear",

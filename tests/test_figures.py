@@ -95,3 +95,13 @@ def test_principal_angles_and_loadings():
     assert list(figure.data[1].y) == [0.5, 0.7]
     loadings = figures.direction_loadings(RNG.normal(size=(2, 3)), RNG.normal(size=(2, 3)), ["a", "b", "c"])
     assert len(loadings.data) == 2 and list(loadings.data[0].y) == ["a", "b", "c"]
+
+
+def test_run_overlay_colours_by_method_and_dashes_by_run():
+    runs = pd.concat([_scores().assign(run="digits, seed 0"), _scores().assign(run="<b>mine.csv</b>, seed 1")])
+    figure = figures.run_overlay(runs, "r2")
+    assert len(figure.data) == 2 * len(METHODS), "one line per run and method, test split only"
+    assert {t.line.color for t in figure.data} == {m.color for m in METHODS.values()}
+    assert [t.line.dash for t in figure.data[:: len(METHODS)]] == ["solid", "dash"]
+    assert any("&lt;b&gt;mine.csv" in t.name for t in figure.data), "user file names are shown as text"
+    assert "R²" in figure.layout.yaxis.title.text
