@@ -1,0 +1,31 @@
+"""The benchmark scripts run end to end in their --quick form and print their tables (times are never asserted)."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_quick(script: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), "--quick"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.slow
+def test_sweep_speed_quick_prints_its_tables():
+    result = run_quick("sweep_speed.py")
+    assert result.returncode == 0, result.stderr[-3000:]
+    for header in ("Training time after imports and warm-up", "Test MSE by bottleneck", "Where our time goes",
+                   "Targets (issue 4)"):
+        assert header in result.stdout
+    assert "PASS" in result.stdout or "FAIL" in result.stdout
+
+
+@pytest.mark.slow
+def test_mnist_hinton_quick_prints_its_table():
+    result = run_quick("mnist_hinton.py")
+    assert result.returncode == 0, result.stderr[-3000:]
+    for header in ("Test sum of squared errors per image", "Hinton & Salakhutdinov 2006", "Targets (issue 4)"):
+        assert header in result.stdout
