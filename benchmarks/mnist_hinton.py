@@ -16,8 +16,8 @@ Salakhutdinov (Science 313:504, 2006) report 13.87 for PCA and 3.00 for a pretra
 autoencoder at k = 30 on the full MNIST (60,000 training images): a ratio of 4.6. Target: PCA / AE >= 2.5
 at k = 30 with <= 60 s of training. Nothing is written to disk.
 
-Rerun:  .venv/bin/python benchmarks/mnist_hinton.py            (about 4 minutes on 2 cores)
-        .venv/bin/python benchmarks/mnist_hinton.py --search   (adds 8 candidate settings, ~3 more minutes)
+Rerun:  .venv/bin/python benchmarks/mnist_hinton.py            (about 3 minutes on 2 cores)
+        .venv/bin/python benchmarks/mnist_hinton.py --search   (adds 8 candidate settings, ~2.5 more minutes)
         .venv/bin/python benchmarks/mnist_hinton.py --quick    (smoke test: k = 30 only, 2 epochs, < 60 s)
 """
 from __future__ import annotations

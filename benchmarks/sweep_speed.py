@@ -7,14 +7,15 @@ with one tiny fit of each kind (both reported, neither counted), this measures:
     `model.fit` each for 50 epochs, batch 64, Adam 1e-3, MSE: a linear AE 64-k-64 without activations and a
     nonlinear AE 64-128-64-k-64-128-64 (ReLU hidden layers, linear code, sigmoid output);
 (b) our sweep: one `pipelines.fit_reducers` call with PCA, linear AE and nonlinear AE at the same k and
-    default settings, then once more with the defaults this benchmark proposes (PROPOSED, passed as params);
+    default settings, then with the defaults this benchmark proposes (PROPOSED, passed as params); each is
+    repeated 3 times and the run with the median wall time is reported, with the spread;
 (c) where our time goes: each autoencoder method refitted with epochs=1, which separates the one-off cost
     (model set-up, tracing and XLA compilation) from the steady cost per epoch.
 
 It prints wall and CPU seconds, the speed-up, the test MSE of every model at every k, the linear AE's gap to
 PCA, and PASS/FAIL against the issue's targets. Nothing is written to disk.
 
-Rerun:  .venv/bin/python benchmarks/sweep_speed.py            (about 2 minutes on 2 idle cores)
+Rerun:  .venv/bin/python benchmarks/sweep_speed.py            (about 3 minutes on 2 cores)
         .venv/bin/python benchmarks/sweep_speed.py --quick    (smoke test: 2 bottlenecks, few epochs, < 60 s)
 """
 from __future__ import annotations
@@ -34,9 +35,10 @@ AUTOENCODERS = ("linear_ae", "nonlinear_ae")
 NAIVE_EPOCHS, NAIVE_BATCH, NAIVE_LEARNING_RATE = 50, 64, 1e-3
 QUICK_NAIVE_EPOCHS = 5
 QUICK_PARAMS = {"linear_ae": {"epochs": 20}, "nonlinear_ae": {"epochs": 10}}  # defaults otherwise
-# Proposed new defaults for pipelines, measured here by passing them as params: fewer epochs, same accuracy targets.
-PROPOSED = {"linear_ae": {"epochs": 100}, "nonlinear_ae": {"epochs": 60}}
-QUICK_PROPOSED = {"linear_ae": {"epochs": 10}, "nonlinear_ae": {"epochs": 6}}
+# A proposed new default for pipelines, measured here by passing it as params: the linear AE reaches PCA's error
+# within 0.1% in half its 200 epochs (its cosine schedule ends sooner), which saves ~1 s of the sweep.
+PROPOSED = {"linear_ae": {"epochs": 100}}
+QUICK_PROPOSED = {"linear_ae": {"epochs": 10}, "nonlinear_ae": QUICK_PARAMS["nonlinear_ae"]}
 NAIVE_SHAPES = {"linear_ae": dict(hidden=(), activation=None, output_activation=None),
                 "nonlinear_ae": dict(hidden=(128, 64), activation="relu", output_activation="sigmoid")}
 SPEED_UP_TARGET, GAP_TARGET_PERCENT, SWEEP_SECONDS_TARGET = 10.0, 1.0, 8.0
@@ -169,6 +171,7 @@ def main() -> None:
     settings = {"defaults": QUICK_PARAMS if args.quick else {},
                 "proposed": QUICK_PROPOSED if args.quick else PROPOSED}
     repeats = 1 if args.quick else 2
+    sweep_repeats = 1 if args.quick else 3
 
     import_timing = harness.import_tensorflow()
     keras_warm, fused_warm = harness.warm_up_keras_fit(), harness.warm_up_fused_fit()
@@ -189,10 +192,13 @@ def main() -> None:
 
     naive = {m: run_naive(data, m, bottlenecks, naive_epochs) for m in AUTOENCODERS}
     naive_total = naive["linear_ae"].timing + naive["nonlinear_ae"].timing
-    sweeps = {name: run_ours(data, bottlenecks, params) for name, params in settings.items()}
+    sweeps, spreads = {}, {}
+    for name, params in settings.items():  # each sweep repeated; the run with the median wall time is reported
+        runs = sorted((run_ours(data, bottlenecks, params) for _ in range(sweep_repeats)), key=lambda r: r[1].wall)
+        sweeps[name], spreads[name] = runs[len(runs) // 2], (runs[0][1].wall, runs[-1][1].wall)
     ours, ours_total, models = sweeps["defaults"]
 
-    print("\nTraining time after imports and warm-up")
+    print(f"\nTraining time after imports and warm-up (ours: the median of {sweep_repeats} sweeps; naive: one loop)")
     print(f"  {'run':<44}{'wall s':>9}{'cpu s':>9}")
     rows = [("naive linear AE (one fit per k)", naive["linear_ae"].timing),
             ("naive nonlinear AE (one fit per k)", naive["nonlinear_ae"].timing),
@@ -205,6 +211,9 @@ def main() -> None:
     for name, (_, total, _) in sweeps.items():
         print(f"  {f'speed-up, naive total / ours, {name}':<44}{naive_total.wall / total.wall:>8.1f}x"
               f"{naive_total.cpu / total.cpu:>8.1f}x")
+    if sweep_repeats > 1:
+        print("  ours, total wall s over the repeats: "
+              + "; ".join(f"{name} {low:.2f} to {high:.2f}" for name, (low, high) in spreads.items()))
 
     proposed = sweeps["proposed"][0]
     print("\nTest MSE by bottleneck (gap: our linear AE above PCA, in %; def = defaults, prop = proposed)")
