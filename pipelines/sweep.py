@@ -7,6 +7,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
+from threadpoolctl import threadpool_limits
 
 from pipelines.datasets import Dataset, load_dataset
 from pipelines.errors import InputError
@@ -65,7 +66,10 @@ def fit_reducers(data: PreparedData, methods: Sequence[str], bottlenecks: Sequen
         else:
             for i, reducer in enumerate(reducers):
                 started = time.perf_counter()
-                reducer.fit(data.X_train)
+                # Once TensorFlow has run, its idle threads and a multi-threaded BLAS fight over 2 cores: PCA
+                # fits were measured 4-30x slower. One BLAS thread is fast for these sizes.
+                with threadpool_limits(limits=1, user_api="blas"):
+                    reducer.fit(data.X_train)
                 reducer.fit_seconds_ = time.perf_counter() - started
                 report((i + 1) / len(reducers), f"bottleneck {reducer.n_components} done")
         models.update({(method, k): r for k, r in zip(bottlenecks, reducers)})
