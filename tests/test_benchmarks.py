@@ -29,3 +29,13 @@ def test_mnist_hinton_quick_prints_its_table():
     assert result.returncode == 0, result.stderr[-3000:]
     for header in ("Test sum of squared errors per image", "Hinton & Salakhutdinov 2006", "Targets (issue 4)"):
         assert header in result.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_dashboard_latency_quick_prints_its_table():
+    result = run_quick("dashboard_latency.py")
+    assert result.returncode == 0, result.stderr[-3000:]
+    for measure in ("first chart (s)", "warm bottleneck change (s)", "first chart after a restart (s)",
+                    "peak RSS on digits (GB)"):
+        assert measure in result.stdout
