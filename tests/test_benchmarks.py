@@ -1,4 +1,5 @@
 """The benchmark scripts run end to end in their --quick form and print their tables (times are never asserted)."""
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -34,6 +35,8 @@ def test_mnist_hinton_quick_prints_its_table():
 @pytest.mark.slow
 @pytest.mark.browser
 def test_dashboard_latency_quick_prints_its_table():
+    if not Path("/usr/bin/chromium").exists() and not os.environ.get("CI"):
+        pytest.skip("Chromium is not installed at /usr/bin/chromium (CI installs it and runs this).")
     result = run_quick("dashboard_latency.py")
     assert result.returncode == 0, result.stderr[-3000:]
     for measure in ("first chart (s)", "warm bottleneck change (s)", "first chart after a restart (s)",
