@@ -9,7 +9,7 @@ from pipelines import figures
 from pipelines.store import RunStore
 
 PREFIX = "runs"
-DEFAULT_SHOWN = 3  # the newest runs are compared until the user chooses others
+DEFAULT_SHOWN = 3  # the newest runs of the newest dataset are compared until the user chooses others
 CHOSEN = widget_key(PREFIX, "chosen")
 
 store = RunStore()
@@ -21,13 +21,15 @@ if listing.empty:
     st.info("No runs are stored yet: open the Error curves page to train the first ones.")
     st.stop()
 
-st.dataframe(listing.drop(columns="key"), hide_index=True,
+st.dataframe(listing.drop(columns="key").assign(methods=listing["methods"].map(summaries.method_labels)),
+             hide_index=True,
              column_config={"created": st.column_config.DatetimeColumn("created (UTC)", format="YYYY-MM-DD HH:mm:ss"),
                             "seconds": st.column_config.NumberColumn("training seconds", format="%.1f"),
                             "test_size": st.column_config.NumberColumn("test fraction")})
 labels = dict(zip(listing["key"], summaries.run_labels(listing)))
-methods = dict(zip(listing["key"], listing["methods"]))
-keys = st.multiselect("Runs to compare, download or delete", list(labels), default=list(labels)[:DEFAULT_SHOWN],
+methods = dict(zip(listing["key"], listing["methods"].map(summaries.method_labels)))
+keys = st.multiselect("Runs to compare, download or delete", list(labels),
+                      default=summaries.newest_runs_of_one_dataset(listing, DEFAULT_SHOWN),
                       format_func=lambda key: f"{labels[key]} · {methods[key]}", key=CHOSEN)
 if not keys:
     st.info("Choose one or more runs above to compare, download or delete them.")

@@ -45,8 +45,8 @@ def _describe(dataset: pipelines.Dataset) -> None:
         st.warning(markdown_literal(note))
 
 
-def _autoencoder_params(start: Defaults) -> dict[str, dict[str, object]]:
-    """Per-method training settings from the "Autoencoder settings" expander."""
+def _autoencoder_params(start: Defaults) -> dict[str, dict[str, object]] | None:
+    """Per-method training settings from the "Autoencoder settings" expander; None while they are invalid."""
     with st.expander("Autoencoder settings"):
         layers_text = st.text_input("Hidden layers of the nonlinear AE", ", ".join(map(str, start.hidden_layer_sizes)),
                                     key=_key("hidden_layers"), help="Widths of the encoder's hidden layers; the "
@@ -55,7 +55,7 @@ def _autoencoder_params(start: Defaults) -> dict[str, dict[str, object]]:
             hidden = parse_layer_sizes(layers_text)
         except pipelines.InputError as error:
             st.error(markdown_literal(error))
-            hidden = start.hidden_layer_sizes
+            hidden = None  # nothing trains until the layers are valid
         activation = st.selectbox("Activation of the nonlinear AE", ACTIVATIONS,
                                   index=ACTIVATIONS.index(start.activation), key=_key("activation"))
         nonlinear_epochs = st.number_input("Epochs, nonlinear AE", 1, 5000, start.nonlinear_epochs,
@@ -64,6 +64,8 @@ def _autoencoder_params(start: Defaults) -> dict[str, dict[str, object]]:
         learning_rate = st.number_input("Learning rate", 1e-5, 1.0, start.learning_rate, format="%.4f",
                                         step=1e-3, key=_key("learning_rate"))
         batch_size = st.number_input("Batch size", 1, 4096, start.batch_size, key=_key("batch_size"))
+    if hidden is None:
+        return None
     shared = {"learning_rate": float(learning_rate), "batch_size": int(batch_size)}
     return {"linear_ae": {**shared, "epochs": int(linear_epochs)},
             "nonlinear_ae": {**shared, "epochs": int(nonlinear_epochs), "hidden_layer_sizes": hidden,
@@ -94,6 +96,8 @@ def render() -> Selection | None:
             st.error(markdown_literal(error))
             return None
         params = _autoencoder_params(start)
+        if params is None:
+            return None
     with model_area:
         st.header("Models")
         sizes = list(range(1, max_bottleneck + 1))

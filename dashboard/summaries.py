@@ -134,12 +134,25 @@ def angles_sentence(angles: np.ndarray, k: int) -> str:
 
 
 def run_labels(runs: pd.DataFrame) -> list[str]:
-    """Short names for stored runs (rows of `RunStore.runs()`): dataset, seed and changed settings; charts add
-    the method, and runs that would still look alike get the start of their key."""
+    """Short names for stored runs (rows of `RunStore.runs()`): dataset, seed and changed settings (named by
+    method only when a run holds several); runs that would still look alike get the start of their key."""
     labels = []
     for row in runs.itertuples():
         changed = [part for part in row.settings.split("; ") if not part.endswith(": defaults")]
+        if "," not in row.methods:
+            changed = [part.split(": ", 1)[1] for part in changed]
         labels.append(f"{row.dataset}, seed {row.seed}" + (f", {'; '.join(changed)}" if changed else ""))
     seen = list(zip(labels, runs["methods"]))
     return [f"{label} [{key[:6]}]" if seen.count((label, methods)) > 1 else label
             for label, methods, key in zip(labels, runs["methods"], runs["key"])]
+
+
+def method_labels(methods: str) -> str:
+    """"pca, linear_ae" as the dashboard names them: "PCA, Linear AE"."""
+    return ", ".join(METHODS[m].label if m in METHODS else m for m in methods.split(", "))
+
+
+def newest_runs_of_one_dataset(runs: pd.DataFrame, at_most: int) -> list[str]:
+    """Keys of the newest runs (rows of `RunStore.runs()`, newest first) on the newest run's dataset."""
+    same = runs[runs["dataset"] == runs["dataset"].iloc[0]]
+    return list(same["key"].iloc[:at_most])

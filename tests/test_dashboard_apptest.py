@@ -156,3 +156,15 @@ def test_stored_runs_are_listed_compared_and_deleted(monkeypatch, trainings):
     app.button(key="runs_delete").click().run()
     assert not app.exception
     assert len(app.multiselect(key="runs_chosen").options) == 2
+
+
+def test_invalid_hidden_layers_stop_training_until_fixed(monkeypatch, trainings):
+    app = _start(monkeypatch)
+    trained_before = len(trainings)
+    app.text_input(key="sidebar_hidden_layers").set_value("0").run()
+    app.number_input(key="sidebar_nonlinear_epochs").set_value(4).run()
+    assert not app.exception
+    assert any("positive whole numbers" in error.value for error in app.sidebar.error)
+    assert len(trainings) == trained_before, "nothing trains with settings the user did not ask for"
+    app.text_input(key="sidebar_hidden_layers").set_value("6").run()
+    assert trainings[trained_before:] == [("nonlinear_ae", (1, 2, 3))]
