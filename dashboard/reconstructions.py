@@ -26,7 +26,8 @@ if dataset.image_shape:
 elif dataset.shape[1] == 3:
     st.plotly_chart(figures.reconstructed_clouds(
         data.to_original_units(data.X_test), {m: data.to_original_units(X) for m, X in reconstructed.items()},
-        summaries.continuous_labels(dataset, data.test_index), color_name=dataset.label_name))
+        summaries.continuous_labels(dataset, data.test_index), color_name=dataset.label_name,
+        axis_names=dataset.feature_names))
 else:
     st.plotly_chart(figures.feature_errors(cache.feature_errors(models), dataset.feature_names, units=units))
 

@@ -164,8 +164,8 @@ def point_cloud(X: np.ndarray, color: np.ndarray | None, *, title: str, color_na
 
 
 def reconstructed_clouds(original: np.ndarray, reconstructions: Mapping[str, np.ndarray], color: np.ndarray | None,
-                         *, color_name: str) -> go.Figure:
-    """The original 3-D points next to each method's reconstruction, two panels a row, coloured alike."""
+                         *, color_name: str, axis_names: Sequence[str] = ("x", "y", "z")) -> go.Figure:
+    """The original 3-D points next to each method's reconstruction, two panels a row, on shared axes."""
     panels = {"Original": original, **{_label(m): X for m, X in reconstructions.items()}}
     n_rows = (len(panels) + 1) // 2
     figure = make_subplots(rows=n_rows, cols=2, specs=[[{"type": "scene"}] * 2] * n_rows,
@@ -175,8 +175,11 @@ def reconstructed_clouds(original: np.ndarray, reconstructions: Mapping[str, np.
             x=X[:, 0], y=X[:, 1], z=X[:, 2], mode="markers", showlegend=False,
             marker=_cloud_marker(color, color_name, 2.5, show_scale=i == 0),
             hovertemplate="x %{x:.2f}, y %{y:.2f}, z %{z:.2f}<extra></extra>"), row=i // 2 + 1, col=i % 2 + 1)
-    low, high = original.min(axis=0), original.max(axis=0)
+    everything = np.vstack(list(panels.values()))  # shared ranges, so no reconstruction falls off its panel
+    low, high = everything.min(axis=0), everything.max(axis=0)
+    names = [plain(n) for n in axis_names]
     figure.update_scenes(xaxis_range=[low[0], high[0]], yaxis_range=[low[1], high[1]], zaxis_range=[low[2], high[2]],
+                         xaxis_title_text=names[0], yaxis_title_text=names[1], zaxis_title_text=names[2],
                          aspectmode="cube", camera_eye=dict(x=1.6, y=1.6, z=1.1))
     return _layout(figure, "Test points and their reconstructions (original units)", height=60 + 420 * n_rows)
 

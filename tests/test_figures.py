@@ -105,3 +105,12 @@ def test_run_overlay_colours_by_method_and_dashes_by_run():
     assert [t.line.dash for t in figure.data[:: len(METHODS)]] == ["solid", "dash"]
     assert any("&lt;b&gt;mine.csv" in t.name for t in figure.data), "user file names are shown as text"
     assert "R²" in figure.layout.yaxis.title.text
+
+
+def test_reconstructed_clouds_share_ranges_that_hold_every_panel_and_name_the_axes():
+    X = RNG.normal(size=(20, 3))
+    far = X * 5
+    clouds = figures.reconstructed_clouds(X, {"pca": far}, None, color_name="t", axis_names=("<b>a</b>", "b", "c"))
+    for scene in (clouds.layout.scene, clouds.layout.scene2):
+        assert scene.xaxis.range[0] <= far[:, 0].min() and scene.xaxis.range[1] >= far[:, 0].max()
+    assert clouds.layout.scene.xaxis.title.text == "&lt;b&gt;a&lt;/b&gt;"
