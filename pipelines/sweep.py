@@ -9,10 +9,9 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from threadpoolctl import threadpool_limits
 
-from pipelines.datasets import Dataset, load_dataset
 from pipelines.errors import InputError
 from pipelines.metrics import reconstruct, reconstruction_scores
-from pipelines.preprocessing import PreparedData, prepare
+from pipelines.preprocessing import PreparedData
 from pipelines.reducers import METHODS, make_reducer
 
 ProgressCallback = Callable[[float, str], None]
@@ -87,20 +86,3 @@ def score_reducers(models: Models, data: PreparedData) -> pd.DataFrame:
                          "fit_seconds": float(getattr(reducer, "fit_seconds_", np.nan)),
                          "epochs": int(getattr(reducer, "n_epochs_", 0)), "seed": data.seed})
     return pd.DataFrame(rows, columns=SWEEP_COLUMNS)
-
-
-def sweep(datasets: Sequence[str | Dataset], methods: Sequence[str], bottlenecks: Sequence[int], *,
-          test_size: float = 0.2, seed: int = 0, params: Mapping[str, Mapping] | None = None,
-          progress: ProgressCallback | None = None) -> pd.DataFrame:
-    """Error of every method at every bottleneck on every dataset, train and test, as one tidy frame."""
-    frames = []
-    for i, dataset in enumerate(datasets):
-        dataset = load_dataset(dataset) if isinstance(dataset, str) else dataset
-        data = prepare(dataset, test_size=test_size, seed=seed)
-
-        def report(fraction: float, message: str, i: int = i, name: str = dataset.name) -> None:
-            if progress is not None:
-                progress((i + fraction) / len(datasets), f"{name}: {message}")
-
-        frames.append(score_reducers(fit_reducers(data, methods, bottlenecks, seed, params, report), data))
-    return pd.concat(frames, ignore_index=True)
