@@ -12,13 +12,13 @@ from dashboard import sidebar, state  # noqa: E402
 
 st.set_page_config(page_title="Latent Lab", page_icon=":material/compress:", layout="wide")
 pages = st.navigation([
-    st.Page("error_curves.py", title="Error curves", icon=":material/show_chart:", default=True),
-    st.Page("embeddings.py", title="Embeddings", icon=":material/scatter_plot:"),
-    st.Page("reconstructions.py", title="Reconstructions", icon=":material/image:"),
-    st.Page("training_curves.py", title="Training", icon=":material/model_training:"),
-    st.Page("linear_ae_vs_pca.py", title="Linear AE vs PCA", icon=":material/compare_arrows:"),
-    st.Page("runs.py", title="Stored runs", icon=":material/inventory_2:"),
-    st.Page("about.py", title="About", icon=":material/info:"),
+    st.Page("views/error_curves.py", title="Error curves", icon=":material/show_chart:", default=True),
+    st.Page("views/embeddings.py", title="Embeddings", icon=":material/scatter_plot:"),
+    st.Page("views/reconstructions.py", title="Reconstructions", icon=":material/image:"),
+    st.Page("views/training_curves.py", title="Training", icon=":material/model_training:"),
+    st.Page("views/linear_ae_vs_pca.py", title="Linear AE vs PCA", icon=":material/compare_arrows:"),
+    st.Page("views/stored_runs.py", title="Stored runs", icon=":material/inventory_2:"),
+    st.Page("views/about.py", title="About", icon=":material/info:"),
 ])
 state.set_selection(sidebar.render())
 pages.run()

@@ -7,7 +7,7 @@ from pipelines.errors import InputError
 from pipelines.preprocessing import PreparedData, prepare
 from pipelines.reducers import METHODS, Autoencoder, make_reducer
 from pipelines.runs import RunResult, run, sweep
-from pipelines.sweep import fit_reducers, score_reducers
+from pipelines.fitting import fit_reducers, score_reducers
 
 __all__ = ["DATASETS", "DEFAULT_DATASET", "METHODS", "Autoencoder", "Dataset", "InputError", "PreparedData",
            "embedding_frame", "fit_reducers", "load_csv", "load_dataset", "make_reducer", "prepare",

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.preprocessing import PreparedData
-from pipelines.sweep import Models
+from pipelines.fitting import Models
 
 EMBEDDING_COLUMNS = ["method", "index", "z1", "z2", "label"]
 

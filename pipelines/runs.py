@@ -10,7 +10,7 @@ import pandas as pd
 
 from pipelines.datasets import Dataset, load_dataset
 from pipelines.preprocessing import PreparedData, prepare
-from pipelines.sweep import Models, ProgressCallback, fit_reducers, score_reducers
+from pipelines.fitting import Models, ProgressCallback, fit_reducers, score_reducers
 
 
 @dataclass(frozen=True, eq=False)

@@ -30,7 +30,7 @@ from pipelines.persistence import jsonable, load_reducer, save_reducer
 from pipelines.preprocessing import prepare
 from pipelines.reducers import make_reducer
 from pipelines.runs import RunResult, run
-from pipelines.sweep import ProgressCallback, check_bottlenecks, check_methods
+from pipelines.fitting import ProgressCallback, check_bottlenecks, check_methods
 
 STORE_ENV_VAR = "LATENT_LAB_STORE"
 FORMAT_VERSION = 1

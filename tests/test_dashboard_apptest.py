@@ -50,7 +50,7 @@ def test_error_curves_shows_both_curves_the_table_and_a_download(app):
 
 
 def test_embeddings_shows_each_methods_codes_and_scores(app):
-    _open(app, "embeddings.py")
+    _open(app, "views/embeddings.py")
     assert app.title[0].value == "Embeddings"
     assert len(_charts(app)) == 3
     assert [m.label for m in app.metric].count("Trustworthiness") == 3
@@ -58,28 +58,28 @@ def test_embeddings_shows_each_methods_codes_and_scores(app):
 
 
 def test_reconstructions_shows_feature_errors_histogram_and_worst_samples(app):
-    _open(app, "reconstructions.py")
+    _open(app, "views/reconstructions.py")
     assert app.title[0].value == "Reconstructions"
     assert len(_charts(app)) == 2
     assert len(app.dataframe[0].value) == 3 * 5  # methods × worst samples
 
 
 def test_training_shows_a_loss_chart_per_autoencoder(app):
-    _open(app, "training_curves.py")
+    _open(app, "views/training_curves.py")
     assert app.title[0].value == "Training"
     assert len(_charts(app)) == 2
     assert len(app.dataframe[0].value) == 2 * 3  # autoencoders × sweep sizes
 
 
 def test_linear_ae_vs_pca_states_the_angles(app):
-    _open(app, "linear_ae_vs_pca.py")
+    _open(app, "views/linear_ae_vs_pca.py")
     assert app.title[0].value == "Linear AE vs PCA"
     assert "principal angle" in app.info[0].value
     assert len(_charts(app)) == 2
 
 
 def test_about_explains_the_ideas(app):
-    _open(app, "about.py")
+    _open(app, "views/about.py")
     assert app.title[0].value == "About Latent Lab"
     assert "bottleneck" in app.markdown[0].value
 
@@ -87,7 +87,7 @@ def test_about_explains_the_ideas(app):
 @pytest.mark.parametrize("dataset", ["digits", "swiss-roll"])
 def test_image_and_manifold_pages_render(monkeypatch, dataset):
     app = _start(monkeypatch, dataset=dataset)
-    for page in ("embeddings.py", "reconstructions.py", "linear_ae_vs_pca.py"):
+    for page in ("views/embeddings.py", "views/reconstructions.py", "views/linear_ae_vs_pca.py"):
         assert _charts(_open(app, page))
 
 
@@ -125,14 +125,14 @@ def test_changing_the_bottleneck_or_a_view_never_retrains(monkeypatch, trainings
 
     app.toggle(key="curves_log_y").set_value(True).run()
     app.select_slider(key="sidebar_bottleneck_iris").set_value(3).run()
-    _open(app, "reconstructions.py")
+    _open(app, "views/reconstructions.py")
     assert len(runs) == 3, "a bottleneck inside the sweep reuses the sweep's models"
 
     app.select_slider(key="sidebar_bottleneck_iris").set_value(2).run()
     assert sorted(runs[3:]) == [("linear_ae", (2,)), ("nonlinear_ae", (2,)), ("pca", (2,))]
-    _open(app, "embeddings.py")
+    _open(app, "views/embeddings.py")
     app.select_slider(key="sidebar_bottleneck_iris").set_value(1).run()
-    _open(app, "error_curves.py")
+    _open(app, "views/error_curves.py")
     assert not app.exception
     assert len(runs) == 6, "models at 2 codes, outside the sweep, train once and serve both pages"
 
@@ -145,7 +145,7 @@ def test_changing_the_bottleneck_or_a_view_never_retrains(monkeypatch, trainings
 
 def test_stored_runs_are_listed_compared_and_deleted(monkeypatch, trainings):
     app = _start(monkeypatch)
-    _open(app, "runs.py")
+    _open(app, "views/stored_runs.py")
     assert app.title[0].value == "Stored runs"
     chosen = app.multiselect(key="runs_chosen")
     assert len(chosen.options) == 3 and len(chosen.value) == 3, "one stored run per method, newest shown"

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from pipelines import InputError, fit_reducers, load_dataset, prepare, score_reducers, sweep
-from pipelines.sweep import SWEEP_COLUMNS
+from pipelines.fitting import SWEEP_COLUMNS
 
 FAST = {"linear_ae": {"epochs": 5}, "nonlinear_ae": {"epochs": 5}}
 
