@@ -24,9 +24,8 @@ from __future__ import annotations
 
 import argparse
 
-import numpy as np
-
 import harness  # puts the repository on sys.path and selects the TensorFlow backend, before any Keras import
+import numpy as np
 from harness import Timing, timed, verdict
 
 BOTTLENECKS = (30, 2)

@@ -23,9 +23,8 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass, field
 
-import numpy as np
-
 import harness  # puts the repository on sys.path and selects the TensorFlow backend, before any Keras import
+import numpy as np
 from harness import Timing, timed, verdict
 
 BOTTLENECKS = (1, 2, 4, 8, 16, 32)

@@ -13,6 +13,7 @@ from pipelines.errors import InputError
 from pipelines.reducers import METHODS
 from pipelines.runs import run
 from pipelines.store import STORE_ENV_VAR, RunStore
+from pipelines.tasks import plan
 
 EXIT_BAD_INPUT = 2
 
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="pipelines", description="Compare PCA with linear and nonlinear autoencoders.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     commands.add_parser("datasets", help="list the built-in datasets")
+    commands.add_parser("methods", help="list the methods and their settings")
     sweep_parser = commands.add_parser("sweep", help="reconstruction error of each method at each bottleneck size")
     source = sweep_parser.add_mutually_exclusive_group()
     source.add_argument("--dataset", default=None, help=f"built-in dataset (default {DEFAULT_DATASET})")
@@ -46,10 +48,17 @@ def build_parser() -> argparse.ArgumentParser:
     sweep_parser.add_argument("--label-column", help="column of --csv holding labels (used for colours, not training)")
     sweep_parser.add_argument("--bottlenecks", type=_int_list, default=[1, 2, 4, 8, 16, 32],
                      help="comma-separated bottleneck sizes (default 1,2,4,8,16,32)")
-    sweep_parser.add_argument("--methods", type=_name_list, default=list(METHODS),
-                     help=f"comma-separated methods from {','.join(METHODS)} (default all)")
+    sweep_parser.add_argument("--methods", type=_name_list, default=[m for m in METHODS if METHODS[m].default_on],
+                              help=f"comma-separated methods from {','.join(METHODS)} (default: those on by default)")
     sweep_parser.add_argument("--test-size", type=float, default=0.2, help="held-out fraction (default 0.2)")
-    sweep_parser.add_argument("--seed", type=int, default=0, help="seed of the split and of training (default 0)")
+    sweep_parser.add_argument("--seed", type=int, default=None,
+                              help="shorthand for the same --split-seed and --train-seed")
+    sweep_parser.add_argument("--split-seed", type=int, default=None, help="seed of the train/test split (default 0)")
+    sweep_parser.add_argument("--train-seed", type=int, default=None,
+                              help="seed of the models' initial weights and batch order (default 0)")
+    sweep_parser.add_argument("--param", action="append", default=[], metavar="METHOD.NAME=VALUE",
+                              help="a method's setting, e.g. nonlinear_ae.hidden_layer_sizes=64,32 (repeatable); "
+                                   "`python -m pipelines methods` lists them")
     sweep_parser.add_argument("--out", type=Path, help="write the tidy results to this CSV file")
     sweep_parser.add_argument("--store-dir", type=Path, default=None,
                      help=f"where finished runs are kept (default ${STORE_ENV_VAR} or the user cache directory)")
@@ -93,12 +102,18 @@ def _run_sweep(args: argparse.Namespace) -> None:
                else load_dataset(args.dataset or DEFAULT_DATASET))
     for note in dataset.notes:
         print(f"note: {note}", file=sys.stderr)
-    options = dict(test_size=args.test_size, seed=args.seed, progress=_Progress())
-    if args.no_store:
-        result = run(dataset, args.methods, args.bottlenecks, **options)
-    else:
-        store = RunStore(args.store_dir)
-        result = store.load_or_run(dataset, args.methods, args.bottlenecks, **options)
+    split_seed = args.split_seed if args.split_seed is not None else (args.seed or 0)
+    train_seed = args.train_seed if args.train_seed is not None else (args.seed or 0)
+    options = dict(test_size=args.test_size, split_seed=split_seed, train_seed=train_seed,
+                   params=parse_params(args.param, args.methods))
+    data, specs = plan(dataset, args.methods, args.bottlenecks, **options)  # refuses bad input before training
+    for spec in specs:
+        note = METHODS[spec.method].fit_note(len(data.X_train))
+        if note:
+            print(f"note: {note}", file=sys.stderr)
+    store = None if args.no_store else RunStore(args.store_dir)
+    result = run(dataset, args.methods, args.bottlenecks, **options, store=store, progress=_Progress())
+    if store is not None:
         print(f"{'Loaded from' if result.from_store else 'Stored in'} {store.root}", file=sys.stderr)
     results = result.scores
     if sys.stderr.isatty():
@@ -110,6 +125,31 @@ def _run_sweep(args: argparse.Namespace) -> None:
         except OSError as error:
             raise InputError(f"Cannot write {args.out} ({error.strerror}); choose another --out path.") from None
         print(f"Wrote {len(results)} rows to {args.out}")
+
+
+def parse_params(assignments: list[str], methods: list[str]) -> dict[str, dict[str, object]]:
+    """Settings per method from "METHOD.NAME=VALUE" texts, checked against each method's settings schema."""
+    raw: dict[str, dict[str, str]] = {}
+    for text in assignments:
+        target, equals, value = text.partition("=")
+        method, dot, name = target.strip().partition(".")
+        if not (equals and dot and name):
+            raise InputError(f"--param {text!r} is not METHOD.NAME=VALUE, e.g. nonlinear_ae.epochs=30.")
+        if method not in METHODS:
+            raise InputError(f"--param {text!r}: unknown method {method!r}; choose from {', '.join(METHODS)}.")
+        if method not in methods:
+            raise InputError(f"--param {text!r} sets {method}, which is not among --methods; add it or drop it.")
+        raw.setdefault(method, {})[name.strip()] = value.strip()
+    return {method: METHODS[method].parse_settings(values) for method, values in raw.items()}
+
+
+def _list_methods() -> None:
+    for method in METHODS.values():
+        print(f"{method.name:<14} {method.label}{'' if method.default_on else ' (off by default in the dashboard)'}")
+        for setting in method.settings:
+            bounds = f" [{setting.low:g}, {setting.high:g}]" if setting.low is not None else ""
+            choices = f" {{{', '.join(setting.choices)}}}" if setting.choices else ""
+            print(f"  {method.name}.{setting.name}={setting.text(setting.default)}{bounds}{choices}  {setting.help}")
 
 
 def _list_datasets() -> None:
@@ -124,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "datasets":
             _list_datasets()
+        elif args.command == "methods":
+            _list_methods()
         else:
             _run_sweep(args)
     except InputError as error:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable, Literal
 
 import numpy as np
@@ -26,13 +27,26 @@ class Dataset:
     label_kind: LabelKind | None = None
     label_name: str = "label"
     image_shape: tuple[int, int] | None = None
-    fingerprint: str = ""  # content hash for user files; built-ins are defined by their name
+    fingerprint: str = ""  # hash of a user's file as uploaded, before any parsing
     notes: tuple[str, ...] = field(default=())  # what loading changed, e.g. dropped rows, one sentence each
 
     @property
     def shape(self) -> tuple[int, int]:
         """(rows, features)."""
         return self.X.shape
+
+    @cached_property
+    def content_hash(self) -> str:
+        """Hash of everything that defines the arrays a run sees: X, y, feature names, label column, scaling."""
+        digest = hashlib.sha256()
+        digest.update(np.ascontiguousarray(self.X).tobytes())
+        digest.update(repr((self.X.shape, str(self.X.dtype), self.feature_names, self.label_name, self.label_kind,
+                            self.scaling)).encode())
+        if self.y is not None:
+            labels = np.asarray(self.y)
+            digest.update(labels.tobytes() if labels.dtype != object else repr(labels.tolist()).encode())
+            digest.update(str(labels.dtype).encode())
+        return digest.hexdigest()[:20]
 
 
 @dataclass(frozen=True)

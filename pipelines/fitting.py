@@ -1,10 +1,9 @@
-"""Fit every method at every bottleneck size on one split, and score them on the same held-out data."""
+"""Check a request's methods and sizes, fit one method's group of bottleneck sizes, and score fitted reducers."""
 from __future__ import annotations
 
-import time
-from typing import Callable, Iterable, Mapping, Sequence
+from contextlib import nullcontext
+from typing import Iterable, Mapping, Sequence
 
-import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 from threadpoolctl import threadpool_limits
@@ -12,11 +11,12 @@ from threadpoolctl import threadpool_limits
 from pipelines.errors import InputError
 from pipelines.metrics import reconstruct, reconstruction_scores
 from pipelines.preprocessing import PreparedData
-from pipelines.reducers import METHODS, make_reducer
+from pipelines.reducers import METHODS, FitControl, make_reducer
+from pipelines.reducers.method import ProgressCallback
 
-ProgressCallback = Callable[[float, str], None]
 Models = dict[tuple[str, int], BaseEstimator]
-SWEEP_COLUMNS = ["dataset", "method", "bottleneck", "split", "mse", "r2", "fit_seconds", "epochs", "seed"]
+SCORE_COLUMNS = ["dataset", "method", "bottleneck", "split", "mse", "r2", "fit_seconds", "epochs", "split_seed",
+                 "train_seed"]
 
 
 def check_bottlenecks(bottlenecks: Iterable[int], data: PreparedData) -> list[int]:
@@ -42,47 +42,43 @@ def check_methods(methods: Iterable[str]) -> list[str]:
     return [m for m in METHODS if m in methods]
 
 
+def fit_group(method: str, bottlenecks: Sequence[int], X_train, params: Mapping[str, object] | None = None,
+              control: FitControl | None = None) -> Models:
+    """`method` fitted at every size in `bottlenecks`, as its registry entry fits a group (together if it can)."""
+    entry = METHODS[method]
+    reducers = [make_reducer(method, k, **(params or {})) for k in bottlenecks]
+    # Once TensorFlow has run, its idle threads and a multi-threaded BLAS fight over 2 cores: PCA fits were
+    # measured 4-30x slower. One BLAS thread is fast for the sizes a method without gradients fits here.
+    with nullcontext() if entry.trained_by_gradient else threadpool_limits(limits=1, user_api="blas"):
+        entry.fit_group(reducers, X_train, control or FitControl())
+    return {(method, k): reducer for k, reducer in zip(bottlenecks, reducers)}
+
+
 def fit_reducers(data: PreparedData, methods: Sequence[str], bottlenecks: Sequence[int], seed: int = 0,
                  params: Mapping[str, Mapping] | None = None, progress: ProgressCallback | None = None) -> Models:
-    """Fitted reducers keyed by (method, bottleneck); models of one method that can train together do."""
+    """Fitted reducers keyed by (method, bottleneck), every method trained with `seed`, without the run store."""
     methods, bottlenecks = check_methods(methods), check_bottlenecks(bottlenecks, data)
-    params = params or {}
-    costs = {m: METHODS[m].relative_cost * len(bottlenecks) for m in methods}
-    total, done = sum(costs.values()), 0.0
     models: Models = {}
-    for method in methods:
-        reducers = [make_reducer(method, k, random_state=seed, **params.get(method, {})) for k in bottlenecks]
-        label = METHODS[method].label
-
-        def report(fraction: float, message: str, method_done: float = done, cost: float = costs[method]) -> None:
+    for i, method in enumerate(methods):
+        def report(fraction: float, message: str, i: int = i, label: str = METHODS[method].label) -> None:
             if progress is not None:
-                progress(min(1.0, (method_done + fraction * cost) / total), f"{label}: {message}")
+                progress((i + fraction) / len(methods), f"{label}: {message}")
 
-        report(0.0, "starting")
-        fit_together = getattr(type(reducers[0]), "fit_together", None)
-        if fit_together is not None:
-            fit_together(reducers, data.X_train, progress=report)
-        else:
-            for i, reducer in enumerate(reducers):
-                started = time.perf_counter()
-                # Once TensorFlow has run, its idle threads and a multi-threaded BLAS fight over 2 cores: PCA
-                # fits were measured 4-30x slower. One BLAS thread is fast for these sizes.
-                with threadpool_limits(limits=1, user_api="blas"):
-                    reducer.fit(data.X_train)
-                reducer.fit_seconds_ = time.perf_counter() - started
-                report((i + 1) / len(reducers), f"bottleneck {reducer.n_components} done")
-        models.update({(method, k): r for k, r in zip(bottlenecks, reducers)})
-        done += costs[method]
+        settings = {**(params or {}).get(method, {}), "random_state": seed}
+        models.update(fit_group(method, bottlenecks, data.X_train, settings, FitControl(report)))
     return models
 
 
-def score_reducers(models: Models, data: PreparedData) -> pd.DataFrame:
-    """Tidy frame: one row per (method, bottleneck, split) with MSE, R², fit time and epochs."""
+def score_reducers(models: Models, data: PreparedData, *, fit_seconds: float = float("nan"),
+                   train_seed: int = 0) -> pd.DataFrame:
+    """Tidy frame: one row per (method, bottleneck, split) with MSE, R², training time and epochs.
+
+    `fit_seconds` is the wall time of fitting the whole group (its sizes train together), the same on every row."""
     rows = []
     for (method, k), reducer in models.items():
+        epochs = getattr(reducer, "n_epochs_", None)
         for split, X in (("train", data.X_train), ("test", data.X_test)):
             rows.append({"dataset": data.dataset.name, "method": method, "bottleneck": k, "split": split,
-                         **reconstruction_scores(X, reconstruct(reducer, X)),
-                         "fit_seconds": float(getattr(reducer, "fit_seconds_", np.nan)),
-                         "epochs": int(getattr(reducer, "n_epochs_", 0)), "seed": data.seed})
-    return pd.DataFrame(rows, columns=SWEEP_COLUMNS)
+                         **reconstruction_scores(X, reconstruct(reducer, X)), "fit_seconds": fit_seconds,
+                         "epochs": epochs, "split_seed": data.seed, "train_seed": train_seed})
+    return pd.DataFrame(rows, columns=SCORE_COLUMNS).astype({"epochs": "Int64"})

@@ -1,4 +1,8 @@
-"""Save and load fitted reducers without pickle: arrays as .npz, Keras models as .keras (safe mode), the rest JSON."""
+"""Save and load fitted reducers without pickle: arrays as .npz, Keras models as .keras (safe mode), the rest JSON.
+
+Each method may save its own fitted state (`Method.save_state` / `load_state`); the generic state below keeps the
+public fitted attributes (names ending in "_"), which is all PCA and the autoencoders have.
+"""
 from __future__ import annotations
 
 import json
@@ -7,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from pipelines.reducers import make_reducer
+from pipelines.reducers import METHODS, make_reducer
 
 
 def _is_keras_model(value) -> bool:
@@ -28,39 +32,60 @@ def _tuples(value):
     return tuple(value) if isinstance(value, list) else value
 
 
-def save_reducer(reducer: BaseEstimator, method: str, folder: Path) -> list[Path]:
-    """Write `reducer` into `folder`; returns the files written."""
-    folder.mkdir(parents=True, exist_ok=True)
-    fitted = {name: value for name, value in vars(reducer).items() if name.endswith("_") and not name.startswith("_")}
-    arrays = {n: v for n, v in fitted.items() if isinstance(v, np.ndarray) and v.dtype != object}
-    models = {n: v for n, v in fitted.items() if _is_keras_model(v)}
-    rest = {n: jsonable(v) for n, v in fitted.items() if n not in arrays and n not in models}
-    params = {n: jsonable(v) for n, v in reducer.get_params().items()}
-    files = [folder / "reducer.json", folder / "arrays.npz"]
-    files[0].write_text(json.dumps({"method": method, "params": params, "attributes": rest,
-                                    "models": sorted(models)}))
-    np.savez(files[1], **arrays)
+def save_attributes(owner: object, names: list[str], folder: Path, stem: str = "state") -> None:
+    """Write `owner`'s attributes `names`: arrays to STEM.npz, Keras models to NAME.keras, the rest to STEM.json."""
+    values = {name: getattr(owner, name) for name in names}
+    arrays = {n: v for n, v in values.items() if isinstance(v, np.ndarray) and v.dtype != object}
+    models = {n: v for n, v in values.items() if _is_keras_model(v)}
+    rest = {n: jsonable(v) for n, v in values.items() if n not in arrays and n not in models}
+    (folder / f"{stem}.json").write_text(json.dumps({"attributes": rest, "models": sorted(models)}))
+    np.savez(folder / f"{stem}.npz", **arrays)
     for name, model in models.items():
-        path = folder / f"{name}.keras"
-        model.save(path)
-        files.append(path)
-    return files
+        model.save(folder / f"{name}.keras")
+
+
+def load_attributes(owner: object, folder: Path, stem: str = "state") -> None:
+    """Set on `owner` every attribute `save_attributes` wrote under `stem`."""
+    description = json.loads((folder / f"{stem}.json").read_text())
+    for name, value in description["attributes"].items():
+        setattr(owner, name, value)
+    with np.load(folder / f"{stem}.npz", allow_pickle=False) as arrays:
+        for name in arrays.files:
+            setattr(owner, name, arrays[name])
+    if description["models"]:
+        from pipelines.reducers.keras_runtime import keras_module
+
+        keras = keras_module()
+        for name in description["models"]:
+            setattr(owner, name, keras.models.load_model(folder / f"{name}.keras", safe_mode=True))
+
+
+def public_fitted_names(reducer: BaseEstimator) -> list[str]:
+    """The public fitted attributes of `reducer` (scikit-learn's convention: names ending in "_")."""
+    return [name for name in vars(reducer) if name.endswith("_") and not name.startswith("_")]
+
+
+def save_reducer(reducer: BaseEstimator, method: str, folder: Path) -> None:
+    """Write `reducer` (fitted, of registered `method`) into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    params = {n: jsonable(v) for n, v in reducer.get_params().items()}
+    (folder / "reducer.json").write_text(json.dumps({"method": method, "params": params}))
+    save_state = METHODS[method].save_state
+    if save_state is not None:
+        save_state(reducer, folder)
+    else:
+        save_attributes(reducer, public_fitted_names(reducer), folder)
 
 
 def load_reducer(folder: Path) -> BaseEstimator:
     """Rebuild a reducer saved by `save_reducer`; only registered methods can be loaded."""
     description = json.loads((folder / "reducer.json").read_text())
     params = {name: _tuples(value) for name, value in description["params"].items()}
-    reducer = make_reducer(description["method"], params.pop("n_components"), **params)
-    for name, value in description["attributes"].items():
-        setattr(reducer, name, value)
-    with np.load(folder / "arrays.npz", allow_pickle=False) as arrays:
-        for name in arrays.files:
-            setattr(reducer, name, arrays[name])
-    if description["models"]:
-        from pipelines.reducers.keras_runtime import keras_module
-
-        keras = keras_module()
-        for name in description["models"]:
-            setattr(reducer, name, keras.models.load_model(folder / f"{name}.keras", safe_mode=True))
+    method = description["method"]
+    reducer = make_reducer(method, params.pop("n_components"), **params)
+    load_state = METHODS[method].load_state
+    if load_state is not None:
+        load_state(reducer, folder)
+    else:
+        load_attributes(reducer, folder)
     return reducer

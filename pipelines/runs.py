@@ -1,16 +1,21 @@
-"""A run: one dataset, split and scaled once, every method fitted at every bottleneck and scored; a sweep is
-runs over several datasets."""
+"""A run: one dataset split and scaled once, every method fitted at every bottleneck and scored, through the plan
+→ tasks → executor path and (optionally) the run store; a sweep is runs over several datasets."""
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import pandas as pd
 
 from pipelines.datasets import Dataset, load_dataset
-from pipelines.preprocessing import PreparedData, prepare
-from pipelines.fitting import Models, ProgressCallback, fit_reducers, score_reducers
+from pipelines.fitting import Models
+from pipelines.preprocessing import PreparedData
+from pipelines.reducers import METHODS
+from pipelines.reducers.method import ProgressCallback
+from pipelines.tasks import Executor, InProcessExecutor, ProgressEvent, TaskResult, plan
+
+if TYPE_CHECKING:
+    from pipelines.store import RunStore
 
 
 @dataclass(frozen=True, eq=False)
@@ -20,23 +25,48 @@ class RunResult:
     data: PreparedData
     models: Models
     scores: pd.DataFrame
-    seconds: float  # how long the run took when it was computed
-    from_store: bool = False
+    seconds: float  # how long the run's tasks took when they were computed
+    from_store: bool = False  # every task came from the store
 
 
 def run(dataset: Dataset, methods: Sequence[str], bottlenecks: Sequence[int], *, test_size: float = 0.2,
-        seed: int = 0, params: Mapping[str, Mapping] | None = None,
-        progress: ProgressCallback | None = None) -> RunResult:
-    """Split `dataset`, fit every method at every bottleneck on the training rows and score both splits."""
-    started = time.perf_counter()
-    data = prepare(dataset, test_size=test_size, seed=seed)
-    models = fit_reducers(data, methods, bottlenecks, seed=seed, params=params, progress=progress)
-    return RunResult(data, models, score_reducers(models, data), time.perf_counter() - started)
+        split_seed: int = 0, train_seed: int = 0, params: Mapping[str, Mapping] | None = None,
+        progress: ProgressCallback | None = None, store: "RunStore | None" = None,
+        executor: Executor | None = None) -> RunResult:
+    """Split `dataset`, fit every method at every bottleneck on the training rows and score both splits; tasks
+    already in `store` are loaded, the others run on `executor` (in this process by default) and are stored."""
+    data, specs = plan(dataset, methods, bottlenecks, test_size=test_size, split_seed=split_seed,
+                       train_seed=train_seed, params=params)
+    weights = {spec.key: METHODS[spec.method].relative_cost for spec in specs}
+    done: dict[str, float] = {}
+
+    def on_event(event: ProgressEvent) -> None:
+        done[event.task] = event.fraction
+        if progress is not None:
+            label = METHODS[next(s.method for s in specs if s.key == event.task)].label
+            overall = sum(weights[k] * f for k, f in done.items()) / sum(weights.values())
+            progress(min(1.0, overall), f"{label}: {event.message}")
+
+    results: dict[str, TaskResult] = {}
+    for spec in specs:
+        stored = store.load(spec, data) if store is not None else None
+        if stored is not None:
+            results[spec.key] = stored
+            on_event(ProgressEvent(spec.key, 1.0, "loaded from the run store"))
+    missing = [spec for spec in specs if spec.key not in results]
+    for result in (executor or InProcessExecutor()).map(missing, data, on_event):
+        if store is not None:
+            store.save(result)
+        results[result.spec.key] = result
+    ordered = [results[spec.key] for spec in specs]
+    return RunResult(data, {key: model for r in ordered for key, model in r.models.items()},
+                     pd.concat([r.scores for r in ordered], ignore_index=True), sum(r.seconds for r in ordered),
+                     from_store=all(r.from_store for r in ordered))
 
 
 def sweep(datasets: Sequence[str | Dataset], methods: Sequence[str], bottlenecks: Sequence[int], *,
-          test_size: float = 0.2, seed: int = 0, params: Mapping[str, Mapping] | None = None,
-          progress: ProgressCallback | None = None) -> pd.DataFrame:
+          test_size: float = 0.2, split_seed: int = 0, train_seed: int = 0,
+          params: Mapping[str, Mapping] | None = None, progress: ProgressCallback | None = None) -> pd.DataFrame:
     """Error of every method at every bottleneck on every dataset, train and test, as one tidy frame."""
     frames = []
     for i, dataset in enumerate(datasets):
@@ -46,6 +76,6 @@ def sweep(datasets: Sequence[str | Dataset], methods: Sequence[str], bottlenecks
             if progress is not None:
                 progress((i + fraction) / len(datasets), f"{name}: {message}")
 
-        frames.append(run(dataset, methods, bottlenecks, test_size=test_size, seed=seed, params=params,
-                          progress=report).scores)
+        frames.append(run(dataset, methods, bottlenecks, test_size=test_size, split_seed=split_seed,
+                          train_seed=train_seed, params=params, progress=report).scores)
     return pd.concat(frames, ignore_index=True)

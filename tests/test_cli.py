@@ -30,8 +30,8 @@ def test_sweep_prints_a_table_and_writes_the_tidy_csv(tmp_path):
     assert "[100%]" in result.stderr, "progress is shown"
     frame = pd.read_csv(out)
     assert list(frame.columns) == ["dataset", "method", "bottleneck", "split", "mse", "r2", "fit_seconds",
-                                   "epochs", "seed"]
-    assert len(frame) == 2 * 2 * 2 and (frame["seed"] == 3).all()
+                                   "epochs", "split_seed", "train_seed"]
+    assert len(frame) == 2 * 2 * 2 and (frame["split_seed"] == 3).all() and (frame["train_seed"] == 3).all()
 
 
 def test_sweep_runs_on_the_users_csv_with_a_label_column(tmp_path):
@@ -40,7 +40,7 @@ def test_sweep_runs_on_the_users_csv_with_a_label_column(tmp_path):
     path.write_text("\n".join(rows))
     result = cli("sweep", "--csv", str(path), "--label-column", "kind", "--bottlenecks", "1,2", "--methods", "pca")
     assert result.returncode == 0, result.stderr
-    assert "PCA: bottleneck 2 done" in result.stderr and "mse PCA" in result.stdout
+    assert "PCA: 2 bottleneck size(s) from one SVD" in result.stderr and "mse PCA" in result.stdout
 
 
 @pytest.mark.parametrize("args, message", [
@@ -55,6 +55,11 @@ def test_sweep_runs_on_the_users_csv_with_a_label_column(tmp_path):
     (["sweep", "--label-column", "kind"], "only applies to --csv"),
     (["sweep", "--dataset", "iris", "--out", "/no/such/folder/out.csv"], "does not exist"),
     (["sweep", "--frobnicate"], "Unrecognized arguments"),
+    (["sweep", "--param", "nonlinear_ae.hidden_layer_sizes=64,,32"], "positive whole numbers"),
+    (["sweep", "--param", "nonlinear_ae.hidden_layer_sizes=100000"], "wider than the limit"),
+    (["sweep", "--param", "nonlinear_ae.colour=red"], "has no setting 'colour'"),
+    (["sweep", "--param", "epochs=3"], "METHOD.NAME=VALUE"),
+    (["sweep", "--methods", "pca", "--param", "nonlinear_ae.epochs=3"], "not among --methods"),
     (["explode"], "invalid choice"),
 ])
 def test_bad_input_exits_2_with_one_clear_line(args, message):

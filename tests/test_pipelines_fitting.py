@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from pipelines import InputError, fit_reducers, load_dataset, prepare, score_reducers, sweep
-from pipelines.fitting import SWEEP_COLUMNS
+from pipelines.fitting import SCORE_COLUMNS
 
 FAST = {"linear_ae": {"epochs": 5}, "nonlinear_ae": {"epochs": 5}}
 
@@ -11,19 +11,22 @@ FAST = {"linear_ae": {"epochs": 5}, "nonlinear_ae": {"epochs": 5}}
 @pytest.fixture(scope="module")
 def iris_sweep():
     updates = []
-    frame = sweep(["iris"], ["pca", "linear_ae", "nonlinear_ae"], [1, 2, 3], seed=0, params=FAST,
+    frame = sweep(["iris"], ["pca", "linear_ae", "nonlinear_ae"], [1, 2, 3], params=FAST,
                   progress=lambda fraction, message: updates.append((fraction, message)))
     return frame, updates
 
 
 def test_frame_is_tidy_with_one_row_per_method_size_and_split(iris_sweep):
     frame, _ = iris_sweep
-    assert list(frame.columns) == SWEEP_COLUMNS
+    assert list(frame.columns) == SCORE_COLUMNS
     assert len(frame) == 3 * 3 * 2
     assert set(frame["split"]) == {"train", "test"} and set(frame["dataset"]) == {"iris"}
-    assert (frame["seed"] == 0).all()
+    assert (frame["split_seed"] == 0).all() and (frame["train_seed"] == 0).all()
     assert (frame.loc[frame["method"] != "pca", "epochs"] == 5).all()
+    assert frame.loc[frame["method"] == "pca", "epochs"].isna().all(), "PCA has no epochs"
     assert (frame["fit_seconds"] >= 0).all()
+    per_method = frame.groupby("method")["fit_seconds"].nunique()
+    assert (per_method == 1).all(), "a method's sizes train together, so they share one training time"
 
 
 def test_pca_train_r2_is_its_cumulative_explained_variance():

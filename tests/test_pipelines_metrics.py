@@ -3,8 +3,16 @@ import numpy as np
 import pytest
 
 from pipelines import embedding_frame, fit_reducers, load_dataset, make_reducer, prepare
-from pipelines.metrics import (knn_accuracy, per_feature_error, per_sample_error, principal_angles,
-                               reconstruct, reconstruction_scores, recovered_directions, trustworthiness)
+from pipelines.metrics import (
+    knn_accuracy,
+    per_feature_error,
+    per_sample_error,
+    principal_angles,
+    reconstruct,
+    reconstruction_scores,
+    recovered_directions,
+    trustworthiness,
+)
 
 
 @pytest.fixture(scope="module")

