@@ -1,8 +1,8 @@
 """Every `st.cache_*` wrapper of the dashboard: datasets, trained runs, and what pages derive from models.
 
 Models (inside training jobs) live in `st.cache_resource` and are shared by all sessions, so nothing here
-mutates them; frames and arrays live in `st.cache_data`. Functions of fitted models are keyed by `ModelsAt.key` (the run specs and
-the bottleneck), never by hashing the models themselves.
+mutates them; frames and arrays live in `st.cache_data`. Functions of fitted models are keyed by `ModelsAt.key`
+(the runs' spec keys and the bottleneck) and jobs by `RunSpec.key`, never by hashing models or arrays.
 """
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ import pandas as pd
 import streamlit as st
 
 import pipelines
-from dashboard.choices import ModelsAt, RunSpec
+from dashboard.choices import ModelsAt
 from dashboard.jobs import TrainingJob
 from pipelines import metrics
 from pipelines.store import RunStore
 
 BY_KEY = {ModelsAt: lambda models: models.key}
+BY_SPEC = {pipelines.RunSpec: lambda spec: spec.key}
 
 
 @st.cache_resource(show_spinner="Loading the dataset…")
@@ -40,15 +41,17 @@ def csv_columns(raw: bytes) -> list[str]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def prepared(dataset_key: str, test_size: float, seed: int, _dataset: pipelines.Dataset) -> pipelines.PreparedData:
+def prepared(dataset_key: str, test_size: float, split_seed: int, _dataset: pipelines.Dataset
+             ) -> pipelines.PreparedData:
     """The split and scaled data every method of these choices trains on; raises InputError when impossible."""
-    return pipelines.prepare(_dataset, test_size=test_size, seed=seed)
+    return pipelines.prepare(_dataset, test_size=test_size, seed=split_seed)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def training_job(spec: RunSpec, _dataset: pipelines.Dataset) -> TrainingJob:
-    """The training of `spec`, started once in the background and shared by every page and session."""
-    return TrainingJob(spec, _dataset)
+@st.cache_resource(show_spinner=False, max_entries=64, hash_funcs=BY_SPEC)
+def training_job(spec: pipelines.RunSpec, _data: pipelines.PreparedData) -> TrainingJob:
+    """The training of `spec` on `_data` (its split), started once in the background and shared by every page and
+    session."""
+    return TrainingJob(spec, _data)
 
 
 @st.cache_data(show_spinner=False, hash_funcs=BY_KEY, max_entries=64)
@@ -112,3 +115,9 @@ def stored_scores(root: Path, keys: tuple[str, ...], labels: tuple[str, ...]) ->
     """Tidy scores of stored runs (a run's key fixes its content), with a "run" column holding each label."""
     store = RunStore(root)
     return pd.concat([store.scores(key).assign(run=label) for key, label in zip(keys, labels)], ignore_index=True)
+
+
+@st.cache_data(show_spinner=False, hash_funcs=BY_KEY, max_entries=64)
+def planar_codes(models: ModelsAt) -> pd.DataFrame:
+    """Every method's test codes as 2-D points (PCA of the codes beyond 2): method, index, z1, z2, label."""
+    return pipelines.embeddings.planar_frame(models.models, models.data)

@@ -11,27 +11,24 @@ from pipelines import DEFAULT_DATASET, METHODS
 DEFAULTS_VARIABLE = "LATENT_LAB_DASHBOARD_DEFAULTS"  # JSON overriding `Defaults` fields, e.g. for fast tests
 
 
-def _library_default(method: str, name: str):
-    return pipelines.make_reducer(method, 1).get_params()[name]
-
-
 @dataclass(frozen=True)
 class Defaults:
-    """Where the sidebar starts: the library's own settings unless the environment overrides them."""
+    """Where the sidebar starts: the registry's own settings unless the environment overrides them."""
 
     dataset: str = DEFAULT_DATASET
     sweep_sizes: tuple[int, ...] = (1, 2, 4, 8, 16, 32)
     bottleneck: int = 2
-    methods: tuple[str, ...] = tuple(METHODS)
+    methods: tuple[str, ...] = field(default_factory=lambda: tuple(m for m in METHODS if METHODS[m].default_on))
     test_size: float = 0.2
-    seed: int = 0
-    hidden_layer_sizes: tuple[int, ...] = field(
-        default_factory=lambda: tuple(_library_default("nonlinear_ae", "hidden_layer_sizes")))
-    activation: str = field(default_factory=lambda: _library_default("nonlinear_ae", "activation"))
-    nonlinear_epochs: int = field(default_factory=lambda: _library_default("nonlinear_ae", "epochs"))
-    linear_epochs: int = field(default_factory=lambda: _library_default("linear_ae", "epochs"))
-    learning_rate: float = field(default_factory=lambda: _library_default("nonlinear_ae", "learning_rate"))
-    batch_size: int = field(default_factory=lambda: _library_default("nonlinear_ae", "batch_size"))
+    split_seed: int = 0
+    train_seed: int = 0
+    settings: dict[str, dict[str, object]] = field(default_factory=dict)  # per method, overrides of its schema
+
+    def setting(self, method: str, name: str) -> object:
+        """The starting value of one of `method`'s settings."""
+        schema = next(s for s in METHODS[method].settings if s.name == name)
+        value = self.settings.get(method, {}).get(name, schema.default)
+        return tuple(value) if schema.kind == "layers" else value
 
 
 def defaults() -> Defaults:
@@ -52,36 +49,26 @@ def default_sweep_sizes(preferred: tuple[int, ...], max_bottleneck: int) -> list
     return sizes
 
 
-@dataclass(frozen=True)
-class RunSpec:
-    """Everything that defines one method's fitted models: changing anything here means training again."""
-
-    dataset_key: str
-    method: str
-    sizes: tuple[int, ...]
-    test_size: float
-    seed: int
-    params: tuple[tuple[str, object], ...]
-
-
 @dataclass(frozen=True, eq=False)
 class Selection:
-    """The sidebar's choices: a loaded dataset, which methods, which sizes and the training settings."""
+    """The sidebar's choices: a loaded dataset, which methods, which sizes and each method's settings."""
 
     dataset: pipelines.Dataset
     dataset_key: str  # the built-in's name, or the upload's content hash and label column
     max_bottleneck: int
     bottleneck: int
     sweep_sizes: tuple[int, ...]
-    methods: tuple[str, ...]
+    methods: tuple[str, ...]  # chosen and able to train: valid settings, accepted data, within the cost limits
     test_size: float
-    seed: int
-    params: dict[str, dict[str, object]]  # per method, what the "Autoencoder settings" set
+    split_seed: int
+    train_seed: int
+    settings: dict[str, dict[str, object]]  # per method, the values of its settings schema
+    problems: dict[str, str] = field(default_factory=dict)  # chosen methods that cannot train, and why
 
-    def spec(self, method: str, sizes: tuple[int, ...]) -> RunSpec:
+    def spec(self, method: str, sizes: tuple[int, ...]) -> pipelines.RunSpec:
         """The run of `method` at `sizes` under these choices."""
-        params = tuple(sorted(self.params.get(method, {}).items()))
-        return RunSpec(self.dataset_key, method, sizes, self.test_size, self.seed, params)
+        return pipelines.run_spec(self.dataset, method, sizes, test_size=self.test_size, split_seed=self.split_seed,
+                                  train_seed=self.train_seed, settings=self.settings.get(method))
 
     def sizes_for(self, k: int) -> tuple[int, ...]:
         """Where models of bottleneck `k` come from: the sweep when it has `k`, else a run of `k` alone."""
@@ -92,16 +79,7 @@ class Selection:
 class ModelsAt:
     """Fitted models of several methods at one bottleneck, the data they share, and what identifies them."""
 
-    key: tuple[tuple[RunSpec, ...], int]
+    key: tuple[tuple[str, ...], int]  # the runs' spec keys and the bottleneck
     bottleneck: int
     data: pipelines.PreparedData
     models: dict[str, object]  # method -> fitted reducer; shared between sessions, never mutated
-
-
-def parse_layer_sizes(text: str) -> tuple[int, ...]:
-    """Hidden layer widths from text such as "128, 64"; empty text means no hidden layers."""
-    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
-    if not all(p.isdigit() and int(p) > 0 for p in parts):
-        raise pipelines.InputError(f"Hidden layers must be positive whole numbers separated by commas, such as "
-                                   f"128, 64; not {text!r}.")
-    return tuple(int(p) for p in parts)

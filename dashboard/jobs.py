@@ -1,29 +1,36 @@
 """Training that outlives a script run: leaving a page mid-training never abandons the work, and a finished
-run is kept on disk (pipelines.store), so a browser refresh or a server restart shows it without retraining."""
+run is kept on disk (pipelines.store), so a browser refresh or a server restart shows it without retraining.
+A job can be stopped, and one that no session has asked about for a while stops by itself."""
 from __future__ import annotations
 
 import threading
+import time
 
 import pipelines
-from dashboard.choices import RunSpec
+from pipelines.reducers import FitControl
 from pipelines.store import RunStore
+
+ABANDONED_AFTER_SECONDS = 60.0  # a job nobody has looked at for this long stops, freeing the CPU and memory
 
 
 class TrainingJob:
-    """One run trained in a background thread; any page or session can read its progress and await its result."""
+    """One run trained in a background thread; any page or session can read its progress, await or stop it."""
 
-    def __init__(self, spec: RunSpec, dataset: pipelines.Dataset):
+    def __init__(self, spec: pipelines.RunSpec, data: pipelines.PreparedData,
+                 abandoned_after: float = ABANDONED_AFTER_SECONDS):
+        self.spec = spec
         self.fraction, self.message = 0.0, "waiting to start"
-        self.result: pipelines.RunResult | None = None
+        self.result: pipelines.TaskResult | None = None
         self.error: BaseException | None = None
+        self.last_asked = time.monotonic()
+        self._abandoned_after = abandoned_after
+        self._stop_requested = threading.Event()
         self._done = threading.Event()
-        threading.Thread(target=self._train, args=(spec, dataset), name=f"train-{spec.method}", daemon=True).start()
+        threading.Thread(target=self._train, args=(data,), name=f"train-{spec.method}", daemon=True).start()
 
-    def _train(self, spec: RunSpec, dataset: pipelines.Dataset) -> None:
+    def _train(self, data: pipelines.PreparedData) -> None:
         try:
-            self.result = RunStore().load_or_run(dataset, [spec.method], list(spec.sizes), test_size=spec.test_size,
-                                                 seed=spec.seed, params={spec.method: dict(spec.params)},
-                                                 progress=self._report)
+            self.result = RunStore().load_or_execute(self.spec, data, FitControl(self._report, self._should_stop))
         except BaseException as error:  # handed over to the page that waits for this job
             self.error = error
         finally:
@@ -32,6 +39,19 @@ class TrainingJob:
     def _report(self, fraction: float, message: str) -> None:
         self.fraction, self.message = fraction, message
 
+    def _should_stop(self) -> bool:
+        return self._stop_requested.is_set() or time.monotonic() - self.last_asked > self._abandoned_after
+
+    @property
+    def stopped(self) -> bool:
+        """Whether the job ended because it was stopped (by a user or for being abandoned)."""
+        return isinstance(self.error, pipelines.TrainingStopped)
+
+    def stop(self) -> None:
+        """Ask the job to stop; it ends within about a second and stores nothing."""
+        self._stop_requested.set()
+
     def wait(self, seconds: float) -> bool:
-        """Whether the job has finished, waiting at most `seconds` for it."""
+        """Whether the job has finished, waiting at most `seconds` for it; asking counts as interest in it."""
+        self.last_asked = time.monotonic()
         return self._done.wait(seconds)

@@ -1,28 +1,39 @@
-"""The sidebar every page shares: dataset, bottleneck, sweep sizes, methods, split and autoencoder settings."""
+"""The sidebar every page shares: dataset, bottleneck, sweep sizes, methods, split and each method's settings.
+
+Methods and their settings come from the registry: each method's settings schema is rendered as widgets, so a
+new method brings its own controls. A method with bad settings is left out (with the reason in the sidebar
+and the main area) while the others keep working.
+"""
 from __future__ import annotations
 
 import streamlit as st
 
 import pipelines
-from dashboard import cache
-from dashboard.choices import Defaults, Selection, default_sweep_sizes, defaults, parse_layer_sizes
+from dashboard import cache, url_state
+from dashboard.choices import Defaults, Selection, default_sweep_sizes, defaults
 from dashboard.plain_text import markdown_literal
 from dashboard.state import widget_key
 from pipelines import DATASETS, METHODS
+from pipelines.reducers import Setting
 
 PREFIX = "sidebar"
 UPLOAD = "Upload CSV…"
-ACTIVATIONS = ["elu", "relu", "tanh", "sigmoid", "selu", "gelu"]
 
 
 def _key(name: str) -> str:
     return widget_key(PREFIX, name)
 
 
+def setting_key(method: str, name: str) -> str:
+    """The widget key of one of a method's settings."""
+    return _key(f"{method}.{name}")
+
+
 def _uploaded() -> tuple[pipelines.Dataset, str] | None:
     """The user's CSV and its key, or None (with a message) until a readable file is chosen."""
     file = st.file_uploader("CSV file", type=["csv", "tsv", "txt"], key=_key("upload"),
-                            help="One row per sample, one numeric column per feature, a header row on top.")
+                            help="One row per sample, one numeric column per feature, a header row on top. "
+                                 "An uploaded file cannot travel in the page's link.")
     if file is None:
         st.info("Choose a CSV file: one row per sample and one numeric column per feature.")
         return None
@@ -45,69 +56,136 @@ def _describe(dataset: pipelines.Dataset) -> None:
         st.warning(markdown_literal(note))
 
 
-def _autoencoder_params(start: Defaults) -> dict[str, dict[str, object]] | None:
-    """Per-method training settings from the "Autoencoder settings" expander; None while they are invalid."""
-    with st.expander("Autoencoder settings"):
-        layers_text = st.text_input("Hidden layers of the nonlinear AE", ", ".join(map(str, start.hidden_layer_sizes)),
-                                    key=_key("hidden_layers"), help="Widths of the encoder's hidden layers; the "
-                                    "decoder mirrors them. The linear AE never has hidden layers.")
-        try:
-            hidden = parse_layer_sizes(layers_text)
-        except pipelines.InputError as error:
-            st.error(markdown_literal(error))
-            hidden = None  # nothing trains until the layers are valid
-        activation = st.selectbox("Activation of the nonlinear AE", ACTIVATIONS,
-                                  index=ACTIVATIONS.index(start.activation), key=_key("activation"))
-        nonlinear_epochs = st.number_input("Epochs, nonlinear AE", 1, 5000, start.nonlinear_epochs,
-                                           key=_key("nonlinear_epochs"), help="Most; early stopping may end sooner.")
-        linear_epochs = st.number_input("Epochs, linear AE", 1, 5000, start.linear_epochs, key=_key("linear_epochs"))
-        learning_rate = st.number_input("Learning rate", 1e-5, 1.0, start.learning_rate, format="%.4f",
-                                        step=1e-3, key=_key("learning_rate"))
-        batch_size = st.number_input("Batch size", 1, 4096, start.batch_size, key=_key("batch_size"))
-    if hidden is None:
-        return None
-    shared = {"learning_rate": float(learning_rate), "batch_size": int(batch_size)}
-    return {"linear_ae": {**shared, "epochs": int(linear_epochs)},
-            "nonlinear_ae": {**shared, "epochs": int(nonlinear_epochs), "hidden_layer_sizes": hidden,
-                             "activation": activation}}
+def _reset(method: str, start: Defaults) -> None:
+    """Put a method's settings back to where the sidebar starts."""
+    for setting in METHODS[method].settings:
+        st.session_state[setting_key(method, setting.name)] = _widget_value(setting, start.setting(method, setting.name))
+
+
+def _widget_value(setting: Setting, value: object) -> object:
+    return setting.text(value) if setting.kind == "layers" else value
+
+
+def _setting_widget(method: str, setting: Setting, start: Defaults) -> object:
+    """One setting as a widget; returns what the widget holds (text for layer sizes)."""
+    key = setting_key(method, setting.name)
+    initial = _widget_value(setting, start.setting(method, setting.name))
+    if key not in st.session_state:
+        st.session_state[key] = initial
+    if setting.kind == "layers":
+        return st.text_input(setting.label, key=key, help=setting.help)
+    if setting.kind == "choice":
+        return st.selectbox(setting.label, setting.choices, key=key, help=setting.help)
+    if setting.kind == "int":
+        return st.number_input(setting.label, int(setting.low), int(setting.high), step=1, key=key, help=setting.help)
+    return st.number_input(setting.label, float(setting.low), float(setting.high), format="%.4g",
+                           step=float(setting.low) * 10, key=key, help=setting.help)
+
+
+def _method_settings(methods: list[str], start: Defaults) -> tuple[dict[str, dict[str, object]], dict[str, str]]:
+    """Each chosen method's settings from its expander, and the methods whose settings are invalid (with why)."""
+    settings, problems = {}, {}
+    for method in methods:
+        entry = METHODS[method]
+        if not entry.settings:
+            continue
+        with st.expander(f"{entry.label} settings"):
+            raw = {s.name: _setting_widget(method, s, start) for s in entry.settings}
+            st.button("Reset to defaults", key=_key(f"reset_{method}"), on_click=_reset, args=(method, start),
+                      icon=":material/restart_alt:")
+            try:
+                settings[method] = entry.parse_settings(raw)
+            except pipelines.InputError as error:
+                problems[method] = str(error)
+                st.error(markdown_literal(f"{error} {entry.label} does not train until this is fixed."))
+    return settings, problems
+
+
+def _guard(methods: list[str], settings: dict, data: pipelines.PreparedData, sizes: list[int],
+           dataset: pipelines.Dataset) -> dict[str, str]:
+    """Methods that cannot train on these data at these sizes (not accepted, or over the cost limits), and why."""
+    problems = {}
+    for method in methods:
+        reason = METHODS[method].accepts(dataset)
+        if reason is None and sizes:
+            spec = pipelines.run_spec(dataset, method, sizes, test_size=data.test_size, split_seed=data.seed,
+                                      settings=settings.get(method))
+            try:
+                pipelines.tasks.check_cost(spec, data)
+            except pipelines.InputError as error:
+                reason = str(error)
+        if reason:
+            problems[method] = reason
+    return problems
+
+
+def _initial(name: str, value: object) -> str:
+    """The key of a sidebar widget, holding `value` unless it already holds a choice (or one from the link)."""
+    key = _key(name)
+    if key not in st.session_state:
+        st.session_state[key] = value
+    return key
 
 
 def render() -> Selection | None:
     """Draw the shared sidebar and return its choices, or None while there is no usable dataset."""
     start = defaults()
+    url_state.restore(start)
     with st.sidebar:
+        for note in url_state.notes():
+            st.warning(markdown_literal(note))
         st.header("Data")
-        options = [*DATASETS, UPLOAD]
-        name = st.selectbox("Dataset", options, index=options.index(start.dataset), key=_key("dataset"))
+        name = st.selectbox("Dataset", [*DATASETS, UPLOAD], key=_initial("dataset", start.dataset))
         chosen = _uploaded() if name == UPLOAD else (cache.builtin_dataset(name), name)
         if chosen is None:
             return None
         dataset, dataset_key = chosen
         _describe(dataset)
         model_area = st.container()
-        st.header("Split")
-        test_size = st.slider("Test fraction", 0.1, 0.5, start.test_size, 0.05, key=_key("test_size"),
+        st.header("Split and seeds")
+        test_size = st.slider("Test fraction", 0.1, 0.5, step=0.05, key=_initial("test_size", start.test_size),
                               help="Share of the samples held out to score every method.")
-        seed = st.number_input("Seed", 0, 2**32 - 1, start.seed, key=_key("seed"),
-                               help="Seeds the split and the autoencoders' training.")
+        split_seed = st.number_input("Split seed", 0, 2**32 - 1, key=_initial("split_seed", start.split_seed),
+                                     help="Seeds which samples are held out for testing.")
+        train_seed = st.number_input("Training seed", 0, 2**32 - 1, key=_initial("train_seed", start.train_seed),
+                                     help="Seeds the autoencoders' initial weights and batch order.")
         try:
-            max_bottleneck = cache.prepared(dataset_key, test_size, seed, dataset).max_bottleneck
+            data = cache.prepared(dataset_key, test_size, int(split_seed), dataset)
         except pipelines.InputError as error:
             st.error(markdown_literal(error))
             return None
-        params = _autoencoder_params(start)
-        if params is None:
-            return None
+    max_bottleneck = data.max_bottleneck
+    sizes = list(range(1, max_bottleneck + 1))
     with model_area:
         st.header("Models")
-        sizes = list(range(1, max_bottleneck + 1))
-        bottleneck = st.select_slider("Bottleneck size", sizes, min(start.bottleneck, max_bottleneck),
-                                      key=_key(f"bottleneck_{dataset_key}"),
+        linked_k, linked_sweep = url_state.pending("k", sizes), url_state.pending("sweep", sizes)
+        k_key = _initial(f"bottleneck_{dataset_key}", min(start.bottleneck, max_bottleneck))
+        sweep_key = _initial(f"sweep_{dataset_key}", default_sweep_sizes(start.sweep_sizes, max_bottleneck))
+        if linked_k:
+            st.session_state[k_key] = linked_k[0]
+        if linked_sweep:
+            st.session_state[sweep_key] = linked_sweep
+        bottleneck = st.select_slider("Bottleneck size", sizes, key=k_key,
                                       help=f"Number of codes, from 1 to {max_bottleneck} for these data.")
-        sweep = st.multiselect("Sweep sizes (error curves)", sizes,
-                               default_sweep_sizes(start.sweep_sizes, max_bottleneck),
-                               key=_key(f"sweep_{dataset_key}"), help="Bottleneck sizes compared on the curves.")
-        methods = st.multiselect("Methods", list(METHODS), list(start.methods), key=_key("methods"),
-                                 format_func=lambda m: METHODS[m].label)
-    return Selection(dataset, dataset_key, max_bottleneck, bottleneck, tuple(sorted(sweep)),
-                     tuple(m for m in METHODS if m in methods), test_size, int(seed), params)
+        if max_bottleneck == 1:
+            st.caption("These data have only 2 usable features, so 1 code is the only bottleneck that compresses "
+                       "them.")
+        sweep = st.multiselect("Sweep sizes (error curves)", sizes, key=sweep_key,
+                               help="Bottleneck sizes compared on the curves.")
+        methods = st.multiselect("Methods", list(METHODS), key=_initial("methods", list(start.methods)),
+                                 format_func=lambda m: METHODS[m].label,
+                                 help="Methods that are off at first take longer to train; add them here.")
+    with st.sidebar:
+        settings, problems = _method_settings(methods, start)
+        if name == UPLOAD:
+            st.caption("The page's link keeps your choices for a reload or to share, but not an uploaded file.")
+    chosen_methods = [m for m in METHODS if m in methods]
+    problems.update(_guard([m for m in chosen_methods if m not in problems], settings, data, sorted(sweep), dataset))
+    for method, reason in problems.items():
+        if method in settings:  # settings errors were shown inside their expander
+            st.sidebar.warning(markdown_literal(f"{METHODS[method].label}: {reason}"))
+    selection = Selection(dataset, dataset_key, max_bottleneck, bottleneck, tuple(sorted(sweep)),
+                          tuple(m for m in chosen_methods if m not in problems), test_size, int(split_seed),
+                          int(train_seed), settings, {m: problems[m] for m in chosen_methods if m in problems})
+    url_state.publish(selection, name == UPLOAD, start)
+    return selection

@@ -10,6 +10,8 @@ from dashboard.choices import Selection
 
 SELECTION = "selection"  # the sidebar's current `Selection`, or None while no usable dataset is chosen
 SELECTED_SAMPLES = "selected_samples"  # per dataset key, the sample index last clicked in an embedding chart
+STOPPED_RUNS = "stopped_runs"  # spec keys of trainings this session stopped; they wait for "Train again"
+URL_READ = "url_read"  # set once the sidebar has taken its starting values from the page's URL
 
 
 def widget_key(prefix: str, name: str) -> str:
@@ -25,6 +27,11 @@ def selection() -> Selection | None:
 def set_selection(chosen: Selection | None) -> None:
     """Publish the sidebar's choices to the page that runs next."""
     st.session_state[SELECTION] = chosen
+
+
+def stopped_runs() -> set[str]:
+    """Spec keys of the trainings this session stopped."""
+    return st.session_state.setdefault(STOPPED_RUNS, set())
 
 
 def selected_sample(dataset_key: str, test_index: np.ndarray) -> int:

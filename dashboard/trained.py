@@ -2,8 +2,10 @@
 
 A method's sweep is one cached training job, keyed by its `RunSpec`; models at a bottleneck outside the sweep
 come from a small job of that size alone. So changing only the bottleneck or a view option reuses what exists,
-switching a method off and on again, or changing autoencoder settings, never retrains PCA, and a page left
-mid-training leaves its job running for the next page to pick up.
+switching a method off and on again, or changing one method's settings, never retrains the others, and a page
+left mid-training leaves its job running for the next page to pick up. Every progress bar has a Stop button;
+a method that cannot train (bad settings, data it does not accept, over the cost limits) or was stopped is
+reported in the main area and left out, while the other methods are shown.
 """
 from __future__ import annotations
 
@@ -14,10 +16,15 @@ import streamlit as st
 import pipelines
 from dashboard import cache, state
 from dashboard.choices import ModelsAt, Selection
+from dashboard.jobs import TrainingJob
 from dashboard.plain_text import markdown_literal
+from pipelines import METHODS
 
 PROGRESS_INTERVAL_SECONDS = 0.25
 FIRST_EPOCH_HINT = " (the first epoch also builds and compiles the model, which takes a few seconds)"
+# While training, elements left from the previous script run show older choices (e.g. another dataset's images):
+# hide them instead of greying them out. Streamlit marks them with data-stale.
+HIDE_STALE = "<style>[data-stale='true'] {display: none !important;}</style>"
 
 
 def require_selection() -> Selection:
@@ -30,47 +37,96 @@ def require_selection() -> Selection:
 
 
 def _methods(selection: Selection, methods: Sequence[str] | None) -> tuple[str, ...]:
-    chosen = tuple(methods or selection.methods)
-    if not chosen:
-        st.info("Turn on at least one method in the sidebar.")
+    """The requested methods that can train; the others are reported once, with their reason."""
+    requested = tuple(methods or (*selection.methods, *selection.problems))
+    for method in requested:
+        if method in selection.problems:
+            st.warning(f"**{METHODS[method].label}** is left out: {markdown_literal(selection.problems[method])}",
+                       icon=":material/block:")
+    ready = tuple(m for m in requested if m not in selection.problems)
+    if not ready:
+        st.info("Turn on at least one method that can train in the sidebar.")
         st.stop()
-    return chosen
+    return ready
 
 
-def _run(selection: Selection, method: str, sizes: tuple[int, ...], stage: str) -> pipelines.RunResult:
-    """The run of `method` at `sizes`, showing its training progress (what trains, time left) until it is ready."""
-    spec = selection.spec(method, sizes)
-    job = cache.training_job(spec, selection.dataset)
-    if not job.wait(0):
-        bar = st.progress(job.fraction, text=f"{stage} · starting")
+def _train_again(spec_key: str) -> None:
+    state.stopped_runs().discard(spec_key)
+
+
+def _stop(job: TrainingJob) -> None:
+    job.stop()
+    state.stopped_runs().add(job.spec.key)
+
+
+def _data(selection: Selection) -> pipelines.PreparedData:
+    return cache.prepared(selection.dataset_key, selection.test_size, selection.split_seed, selection.dataset)
+
+
+def _await(job: TrainingJob, data: pipelines.PreparedData, stage: str) -> None:
+    """Show the job's progress, with a Stop button, until it ends."""
+    st.html(HIDE_STALE)
+    label = METHODS[job.spec.method].label
+    with st.container(border=True):
+        estimate = pipelines.tasks.estimate(job.spec, data)
+        if estimate.is_slow:
+            st.info(f"{label} will take {estimate.describe()} to train on this machine; you can stop it at any time.",
+                    icon=":material/timer:")
+        bar, stop = st.columns([5, 1], vertical_alignment="center")
+        progress = bar.progress(job.fraction, text=f"{stage} · {label} · starting")
+        stop.button("Stop training", key=f"stop_{job.spec.key}", on_click=_stop, args=(job,),
+                    icon=":material/stop_circle:")
         while not job.wait(PROGRESS_INTERVAL_SECONDS):
             hint = FIRST_EPOCH_HINT if job.fraction == 0 else ""
-            bar.progress(job.fraction, text=f"{stage} · {markdown_literal(job.message)}{hint}")
-        bar.empty()
+            progress.progress(job.fraction, text=f"{stage} · {label} · {markdown_literal(job.message)}{hint}")
+
+
+def _run(selection: Selection, method: str, sizes: tuple[int, ...], stage: str) -> pipelines.TaskResult | None:
+    """The run of `method` at `sizes`, trained with progress if needed; None (with a message) if it was stopped."""
+    spec = selection.spec(method, sizes)
+    label = METHODS[method].label
+    if spec.key in state.stopped_runs():
+        st.info(f"Training of **{label}** was stopped before it finished, so nothing was stored and it is left out.",
+                icon=":material/stop_circle:")
+        st.button(f"Train {label} again", key=f"again_{spec.key}", on_click=_train_again, args=(spec.key,))
+        return None
+    data = _data(selection)
+    job = cache.training_job(spec, data)
+    if job.stopped:
+        cache.training_job.clear(spec, data)  # it stopped unwatched, or before "Train again"; start afresh
+        job = cache.training_job(spec, data)
+    if not job.wait(0):
+        _await(job, data, stage)
+    if job.stopped:
+        return _run(selection, method, sizes, stage)
     if job.error is not None:
-        cache.training_job.clear(spec, selection.dataset)  # a later run of the page tries again
+        cache.training_job.clear(spec, data)  # a later run of the page tries again
         if isinstance(job.error, pipelines.InputError):
-            st.error(markdown_literal(job.error))
-            st.stop()
+            st.error(f"**{label}**: {markdown_literal(job.error)}")
+            return None
         raise job.error
     return job.result
 
 
 def sweep_in_stages(selection: Selection, methods: Sequence[str] | None = None
-                    ) -> Iterator[dict[str, pipelines.RunResult]]:
+                    ) -> Iterator[dict[str, pipelines.TaskResult]]:
     """The sweep's runs, yielded as each method becomes ready, so pages can draw before everything trains."""
     methods = _methods(selection, methods)
     if not selection.sweep_sizes:
         st.info("Choose at least one sweep size in the sidebar.")
         st.stop()
-    runs: dict[str, pipelines.RunResult] = {}
+    runs: dict[str, pipelines.TaskResult] = {}
     for i, method in enumerate(methods, 1):
-        runs[method] = _run(selection, method, selection.sweep_sizes, f"Training step {i} of {len(methods)}")
-        yield dict(runs)
+        result = _run(selection, method, selection.sweep_sizes, f"Training step {i} of {len(methods)}")
+        if result is not None:
+            runs[method] = result
+            yield dict(runs)
+    if not runs:
+        st.stop()
 
 
-def sweep(selection: Selection, methods: Sequence[str] | None = None) -> dict[str, pipelines.RunResult]:
-    """Every method's run over the sweep sizes, keyed by method."""
+def sweep(selection: Selection, methods: Sequence[str] | None = None) -> dict[str, pipelines.TaskResult]:
+    """Every method's run over the sweep sizes, keyed by method (methods that were stopped are left out)."""
     *_, runs = sweep_in_stages(selection, methods)
     return runs
 
@@ -80,5 +136,8 @@ def models_at(selection: Selection, k: int, methods: Sequence[str] | None = None
     methods = _methods(selection, methods)
     sizes = selection.sizes_for(k)
     runs = {m: _run(selection, m, sizes, f"Training step {i} of {len(methods)}") for i, m in enumerate(methods, 1)}
-    key = (tuple(selection.spec(m, sizes) for m in methods), k)
-    return ModelsAt(key, k, next(iter(runs.values())).data, {m: run.models[(m, k)] for m, run in runs.items()})
+    runs = {m: run for m, run in runs.items() if run is not None}
+    if not runs:
+        st.stop()
+    key = (tuple(run.spec.key for run in runs.values()), k)
+    return ModelsAt(key, k, _data(selection), {m: run.models[(m, k)] for m, run in runs.items()})

@@ -172,7 +172,7 @@ UPLOADS_REFUSED = [
 def fast_defaults(monkeypatch):
     """The server starts on iris with few epochs (set before `dashboard_url` starts it)."""
     monkeypatch.setenv("LATENT_LAB_DASHBOARD_DEFAULTS", '{"dataset": "iris", "sweep_sizes": [1, 2], '
-                       '"linear_epochs": 5, "nonlinear_epochs": 5}')
+                       '"settings": {"linear_ae": {"epochs": 5}, "nonlinear_ae": {"epochs": 5}}}')
 
 
 def _upload(page, name: str, content: bytes) -> None:

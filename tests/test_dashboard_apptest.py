@@ -14,8 +14,8 @@ from dashboard.choices import DEFAULTS_VARIABLE
 from pipelines.store import STORE_ENV_VAR
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
-FAST = {"dataset": "iris", "sweep_sizes": [1, 2, 3], "linear_epochs": 5, "nonlinear_epochs": 5,
-        "hidden_layer_sizes": [8]}
+FAST = {"dataset": "iris", "sweep_sizes": [1, 2, 3],
+        "settings": {"linear_ae": {"epochs": 5}, "nonlinear_ae": {"epochs": 5, "hidden_layer_sizes": [8]}}}
 TIMEOUT = 180  # the first run in a process imports TensorFlow and compiles the training step
 
 
@@ -98,13 +98,13 @@ def trainings(monkeypatch, tmp_path) -> list[tuple[str, tuple[int, ...]]]:
     st.cache_data.clear()
     monkeypatch.setenv(STORE_ENV_VAR, str(tmp_path / "runs"))
     runs: list[tuple[str, tuple[int, ...]]] = []
-    real_run = pipelines.store.run
+    real_execute = pipelines.store.execute
 
-    def counted_run(dataset, methods, bottlenecks, **kwargs):
-        runs.append((methods[0], tuple(bottlenecks)))
-        return real_run(dataset, methods, bottlenecks, **kwargs)
+    def counted_execute(spec, data, control=None):
+        runs.append((spec.method, spec.bottlenecks))
+        return real_execute(spec, data, control)
 
-    monkeypatch.setattr(pipelines.store, "run", counted_run)
+    monkeypatch.setattr(pipelines.store, "execute", counted_execute)
     return runs
 
 
@@ -138,7 +138,7 @@ def test_changing_the_bottleneck_or_a_view_never_retrains(monkeypatch, trainings
 
     app.multiselect(key="sidebar_methods").set_value(["pca"]).run()
     app.multiselect(key="sidebar_methods").set_value(["pca", "linear_ae", "nonlinear_ae"]).run()
-    app.number_input(key="sidebar_linear_epochs").set_value(6).run()
+    app.number_input(key="sidebar_linear_ae.epochs").set_value(6).run()
     assert not app.exception
     assert runs[6:] == [("linear_ae", (1, 3))], "only the method whose settings changed trains again"
 
@@ -161,10 +161,10 @@ def test_stored_runs_are_listed_compared_and_deleted(monkeypatch, trainings):
 def test_invalid_hidden_layers_stop_training_until_fixed(monkeypatch, trainings):
     app = _start(monkeypatch)
     trained_before = len(trainings)
-    app.text_input(key="sidebar_hidden_layers").set_value("0").run()
-    app.number_input(key="sidebar_nonlinear_epochs").set_value(4).run()
+    app.text_input(key="sidebar_nonlinear_ae.hidden_layer_sizes").set_value("0").run()
+    app.number_input(key="sidebar_nonlinear_ae.epochs").set_value(4).run()
     assert not app.exception
     assert any("positive whole numbers" in error.value for error in app.sidebar.error)
     assert len(trainings) == trained_before, "nothing trains with settings the user did not ask for"
-    app.text_input(key="sidebar_hidden_layers").set_value("6").run()
+    app.text_input(key="sidebar_nonlinear_ae.hidden_layer_sizes").set_value("6").run()
     assert trainings[trained_before:] == [("nonlinear_ae", (1, 2, 3))]
