@@ -78,8 +78,9 @@ def _setting_widget(method: str, setting: Setting, start: Defaults) -> object:
         return st.selectbox(setting.label, setting.choices, key=key, help=setting.help)
     if setting.kind == "int":
         return st.number_input(setting.label, int(setting.low), int(setting.high), step=1, key=key, help=setting.help)
+    automatic = {} if setting.automatic is None else {"placeholder": f"auto: {setting.automatic}"}
     return st.number_input(setting.label, float(setting.low), float(setting.high), format="%.4g",
-                           step=float(setting.low) * 10, key=key, help=setting.help)
+                           step=float(setting.low) * 10, key=key, help=setting.help, **automatic)
 
 
 def _method_settings(methods: list[str], start: Defaults) -> tuple[dict[str, dict[str, object]], dict[str, str]]:

@@ -12,7 +12,7 @@ from pipelines import InputError, TrainingStopped, load_dataset, plan, prepare
 from pipelines.cost import Limits, check, dense_autoencoder_estimate
 from pipelines.fitting import fit_group
 from pipelines.persistence import load_reducer, save_reducer
-from pipelines.reducers import METHODS, FitControl, make_reducer
+from pipelines.reducers import METHODS, FitControl, Setting, make_reducer
 from pipelines.reducers.pca import truncated
 
 # Tiny settings so that estimator checks and round trips stay fast; a method without them uses its defaults.
@@ -79,6 +79,14 @@ def test_settings_parse_text_to_their_types_and_refuse_out_of_range():
         entry.parse_settings({"epochs": "2.5"})
     with pytest.raises(InputError, match="one of"):
         entry.parse_settings({"activation": "swish!"})
+
+
+def test_an_automatic_setting_reads_auto_as_none_and_back():
+    gamma = Setting("gamma", "Kernel width", "float", None, "help", low=1e-4, high=1e3, automatic="1 / features")
+    assert gamma.parse("auto") is None and gamma.parse(None) is None and gamma.text(None) == "auto"
+    assert gamma.parse("0.5") == 0.5
+    with pytest.raises(InputError, match="between"):
+        gamma.parse("0")
 
 
 def test_pca_fitted_once_and_truncated_equals_separate_fits(digits):

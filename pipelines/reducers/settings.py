@@ -25,9 +25,12 @@ class Setting:
     low: float | None = None
     high: float | None = None
     choices: tuple[str, ...] = ()
+    automatic: str | None = None  # when set, None is allowed and means this, e.g. "1 / number of features"
 
     def parse(self, value: object) -> object:
         """`value` (a widget's value, or text from the command line or a URL) as this setting's type."""
+        if self.automatic is not None and (value is None or str(value).strip().lower() in ("", "auto")):
+            return None
         if self.kind == "layers":
             return self._layers(value)
         if self.kind == "choice":
@@ -41,6 +44,8 @@ class Setting:
 
     def text(self, value: object) -> str:
         """`value` as the text `parse` reads back, e.g. for a URL or a text box."""
+        if value is None:
+            return "auto"
         if self.kind == "layers":
             return ", ".join(str(units) for units in value)
         return f"{value:g}" if self.kind == "float" else str(value)
