@@ -24,7 +24,13 @@ def small(method: str, n_components: int = 1):
     return make_reducer(method, n_components, **{k: v for k, v in SMALL.items() if k in names})
 
 
-@parametrize_with_checks([small(method) for method in METHODS])
+def known_failures(estimator) -> dict[str, str]:
+    """The checks a method's registry entry declares its estimator fails, and why."""
+    entry = next(m for m in METHODS.values() if type(m.build(1)) is type(estimator))
+    return dict(entry.known_check_failures)
+
+
+@parametrize_with_checks([small(method) for method in METHODS], expected_failed_checks=known_failures)
 def test_every_registered_method_follows_the_estimator_api(estimator, check):
     check(estimator)
 

@@ -1,7 +1,7 @@
 """A registry entry: everything the pages, figures, command line, store and tests need to know about a method."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 import numpy as np
@@ -81,6 +81,8 @@ class Method:
     fit_note: Callable[[int], str | None] = lambda n_training_rows: None  # how fitting departs from the plain fit
     save_state: Callable[[BaseEstimator, "Path"], None] | None = None  # None: the generic fitted-attribute saver
     load_state: Callable[[BaseEstimator, "Path"], None] | None = None
+    # scikit-learn estimator checks its estimator is known to fail, and why (e.g. a limit of scikit-learn itself)
+    known_check_failures: Mapping[str, str] = field(default_factory=dict)
 
     def accepts(self, dataset: "Dataset") -> str | None:
         """None when the method can run on `dataset`, else the reason it cannot."""
