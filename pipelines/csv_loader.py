@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
+import re
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -15,6 +18,10 @@ from pipelines.errors import InputError
 MAX_CSV_MEGABYTES = 200
 MIN_ROWS = 10
 _MAX_CATEGORIES = 50  # a numeric label with more distinct values than this is treated as continuous
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}  # comma first: it wins ties
+_SAMPLE_ROWS = 50  # rows read to detect the delimiter and the decimal mark
+_DECIMAL_COMMA = re.compile(r"^[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?$")
+_DECIMAL_POINT = re.compile(r"^[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
 def _read_bytes(source: str | os.PathLike | bytes, name: str) -> bytes:
@@ -47,25 +54,72 @@ def _decode(raw: bytes, name: str, notes: list[str]) -> str:
         return raw.decode("latin-1")
 
 
-def _delimiter(text: str) -> str:
+class _Format(NamedTuple):
+    """How a file's fields are separated and which character marks its decimals."""
+
+    delimiter: str
+    decimal: str
+
+    def describe(self) -> str:
+        """E.g. "semicolon-separated with decimal commas"."""
+        return f"{_DELIMITER_NAMES[self.delimiter]}-separated" + (" with decimal commas" if self.decimal == "," else "")
+
+
+def _sample(text: str, delimiter: str) -> list[list[str]]:
+    """The first non-empty rows of `text` split at `delimiter` (empty when they cannot be split)."""
     try:
-        return csv.Sniffer().sniff("\n".join(text.splitlines()[:20]), delimiters=",;\t|").delimiter
+        return [row for row in itertools.islice(csv.reader(io.StringIO(text), delimiter=delimiter), _SAMPLE_ROWS)
+                if row]
     except csv.Error:
-        return ","
+        return []
 
 
-def _parse(text: str, name: str, notes: list[str]) -> pd.DataFrame:
-    delimiter = _delimiter(text)
+def _decimal(fields: list[str]) -> str:
+    """"," when more fields look like numbers with a decimal comma than with a decimal point, else "."."""
+    commas = sum(bool(_DECIMAL_COMMA.match(field)) for field in fields)
+    points = sum(bool(_DECIMAL_POINT.match(field)) for field in fields)
+    return "," if commas > points else "."
+
+
+def _candidate(text: str, delimiter: str) -> tuple[tuple[float, float], _Format]:
+    """How well `delimiter` splits the first rows (share as wide as the first row, share of numbers), and the format."""
+    rows = _sample(text, delimiter)
+    if not rows or len(rows[0]) < 2:
+        return (0.0, 0.0), _Format(delimiter, ".")
+    fields = [field.strip() for row in rows for field in row]
+    # a decimal comma is only possible when commas do not separate fields
+    decimal = "." if delimiter == "," else _decimal(fields)
+    agreement = sum(len(row) == len(rows[0]) for row in rows) / len(rows)
+    numbers = sum(_is_number(field, decimal) for field in fields) / len(fields)
+    return (agreement, numbers), _Format(delimiter, decimal)
+
+
+def _sniff(text: str) -> _Format:
+    """The delimiter that splits the first rows into as many fields as the header, most of them numbers."""
+    # max keeps the first of equals, so a file every delimiter splits equally well stays comma-separated
+    return max((_candidate(text, delimiter) for delimiter in _DELIMITER_NAMES), key=lambda c: c[0])[1]
+
+
+def _header(text: str, form: _Format) -> list[str] | None:
+    """The first row's fields, or None when all of them are numbers, so the file has no header row."""
+    header = next(csv.reader(io.StringIO(text), delimiter=form.delimiter))
+    return None if all(_is_number(h, form.decimal) for h in header) else header
+
+
+def _parse(text: str, form: _Format, name: str, notes: list[str]) -> pd.DataFrame:
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter)
-        header = next(csv.reader(io.StringIO(text), delimiter=delimiter))
+        header = _header(text, form)
+        frame = pd.read_csv(io.StringIO(text), sep=form.delimiter, decimal=form.decimal,
+                            header="infer" if header else None)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, StopIteration) as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else "no columns"
-        raise InputError(f"{name} could not be read as CSV ({reason}); check that every row has the same "
-                         "number of comma-separated fields.") from None
-    if all(_is_number(h) for h in header):
+        raise InputError(f"{name} could not be read as {form.describe()} text ({reason}); check that every row has "
+                         f"the same number of {_DELIMITER_NAMES[form.delimiter]}-separated fields and that every "
+                         "quote is closed, or export the file again as CSV.") from None
+    if form != _Format(",", "."):
+        notes.append(f"Read as {form.describe()}.")
+    if header is None:
         notes.append(f"{name} has no header row, so its columns were named column_1, column_2, ….")
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None)
         frame.columns = _headerless_names(frame.shape[1])
     elif len(set(header)) < len(header):
         repeated = sorted({h for h in header if header.count(h) > 1})
@@ -84,16 +138,17 @@ def csv_columns(raw: bytes) -> list[str]:
     """The column names `load_csv` will give this file (empty when it cannot be read), e.g. for a label picker."""
     try:
         text = _decode(raw, "", [])
-        frame = pd.read_csv(io.StringIO(text), sep=_delimiter(text), nrows=0)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        form = _sniff(text)
+        header = _header(text, form)
+        frame = pd.read_csv(io.StringIO(text), sep=form.delimiter, nrows=0, header="infer" if header else None)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, StopIteration, ValueError):
         return []
-    names = [str(c) for c in frame.columns]
-    return _headerless_names(len(names)) if all(_is_number(n) for n in names) else names
+    return [str(c) for c in frame.columns] if header else _headerless_names(frame.shape[1])
 
 
-def _is_number(text: str) -> bool:
+def _is_number(text: str, decimal: str = ".") -> bool:
     try:
-        float(text)
+        float(text.replace(decimal, ".") if decimal != "." else text)
         return True
     except ValueError:
         return False
@@ -122,7 +177,9 @@ def load_csv(source: str | os.PathLike | bytes, label_column: str | None = None,
     name = name or (Path(source).name if not isinstance(source, bytes) else "uploaded.csv")
     notes: list[str] = []
     raw = _read_bytes(source, name)
-    frame = _parse(_decode(raw, name, notes), name, notes)
+    text = _decode(raw, name, notes)
+    form = _sniff(text)
+    frame = _parse(text, form, name, notes)
 
     y, label_kind = None, None
     if label_column:
@@ -143,7 +200,8 @@ def load_csv(source: str | os.PathLike | bytes, label_column: str | None = None,
                      f"{', …' if len(text_columns) > 5 else ''}; choose one as the label column to use it.")
         numeric = numeric.drop(columns=text_columns)
     if numeric.shape[1] == 0:
-        raise InputError(f"{name} has no numeric columns; features must be numbers (one column per feature).")
+        raise InputError(f"{name} has no numeric columns when read as {form.describe()} text; features must be "
+                         "numbers (one column per feature), separated by commas, semicolons, tabs or pipes.")
 
     X = numeric.to_numpy(dtype="float64")
     finite = np.isfinite(X).all(axis=1)

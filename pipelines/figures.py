@@ -1,11 +1,12 @@
 """Plotly figures of runs, embeddings, reconstructions and training: pure functions, one colour per method.
 
 Every string that may come from a user (file, column or label names) goes through `plain`, because Plotly
-renders a subset of HTML in titles, legends, ticks and hover labels.
+renders a subset of HTML in titles, legends, ticks and hover labels, and fills `%{...}` in hover templates.
 """
 from __future__ import annotations
 
-import html
+import math
+import re
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -14,6 +15,7 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative, sample_colorscale
 from plotly.subplots import make_subplots
 
+from pipelines.embeddings import plane_axis_names
 from pipelines.reducers import METHODS
 
 CLASS_COLORS = qualitative.T10 + qualitative.Alphabet  # label classes; method colours come from METHODS
@@ -23,11 +25,19 @@ METRIC_TITLES = {"mse": "mean squared error", "r2": "R² (explained variance)"}
 LINE_WIDTHS = {"pca": 7.0}
 MARKER_SYMBOLS = {"pca": "circle", "linear_ae": "diamond", "nonlinear_ae": "square"}
 RUN_DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]  # tell stored runs of one method apart
+# Plotly's "RdBu" runs from red at zmin to blue at zmax; reversed, red is positive as the legend says.
+DIVERGING_SCALE = "RdBu_r"
+DIVERGING_LEGEND = "red positive, blue negative"
+# U+2060 WORD JOINER has no width and allows no line break. Put after "<", "&" and "%" it breaks every tag, entity
+# and hover variable, and the text still reads as typed; escaping as &lt; does not work, because 3-D scene titles
+# draw entities literally.
+INVISIBLE_BREAK = "\u2060"
+_MARKUP_STARTS = re.compile("([<&%])")
 
 
 def plain(text: object) -> str:
-    """`text` escaped so that Plotly shows it literally instead of as markup."""
-    return html.escape(str(text), quote=False)
+    """`text` as Plotly shows it literally, in 2-D and 3-D figures alike, instead of as markup."""
+    return _MARKUP_STARTS.sub(r"\1" + INVISIBLE_BREAK, str(text))
 
 
 def _label(method: str) -> str:
@@ -113,9 +123,27 @@ def _hover_text(hover: pd.DataFrame | None, rows: np.ndarray) -> list[str]:
             for values in shown.to_numpy()]
 
 
+def _embedding_title(method: str, k: int) -> str:
+    if k == 2:
+        return f"{_label(method)} codes"
+    if k == 1:
+        return f"{_label(method)}: its 1 code"
+    return f"{_label(method)}: its {k} codes, reduced to 2-D by PCA"
+
+
+def _highlighted(codes: pd.DataFrame, sample: int, customdata: np.ndarray, text: np.ndarray,
+                 template: str) -> go.Scatter:
+    """A ring around test sample `sample` (empty when it is not among `codes`), clickable like the points."""
+    part = (codes["index"] == sample).to_numpy()
+    return go.Scatter(x=codes["z1"][part], y=codes["z2"][part], mode="markers", name=f"selected: sample {sample}",
+                      text=text[part], customdata=customdata[part], hovertemplate=template,
+                      marker=dict(symbol="circle-open", size=20, color="#111111", line=dict(width=3)))
+
+
 def embedding(codes: pd.DataFrame, method: str, *, label_name: str, label_kind: str | None,
-              hover: pd.DataFrame | None = None) -> go.Figure:
-    """2-D codes (columns index, z1, z2, label) coloured by label; hover shows the sample and its values."""
+              hover: pd.DataFrame | None = None, bottleneck: int = 2, highlight: int | None = None) -> go.Figure:
+    """Codes as 2-D points (columns index, z1, z2, label; see `embeddings.planar_codes` for a model with
+    `bottleneck` codes) coloured by label, with a ring around sample `highlight`; hover shows the sample's values."""
     figure = go.Figure()
     rows = np.arange(len(codes))
     text = np.array(_hover_text(hover, rows), dtype=object)
@@ -123,26 +151,28 @@ def embedding(codes: pd.DataFrame, method: str, *, label_name: str, label_kind: 
     value = {"continuous": "%{customdata[1]:.3g}", None: ""}.get(label_kind, "%{customdata[1]}")
     template = f"sample %{{customdata[0]}}{f'<br>{name}: {value}' if value else ''}%{{text}}<extra></extra>"
     labels = codes["label"].map(plain).to_numpy() if label_kind in ("categorical", "identifier") else None
+    customdata = np.column_stack([codes["index"], labels if labels is not None else codes["label"].to_numpy()])
     marker = dict(size=6, opacity=0.8, line=dict(width=0))
     if label_kind == "categorical":
         for i, value in enumerate(np.unique(codes["label"])):
             part = (codes["label"] == value).to_numpy()
             figure.add_trace(go.Scatter(
                 x=codes["z1"][part], y=codes["z2"][part], mode="markers", name=plain(value), text=text[part],
-                customdata=np.column_stack([codes["index"][part], labels[part]]), hovertemplate=template,
+                customdata=customdata[part], hovertemplate=template,
                 marker=dict(marker, color=CLASS_COLORS[i % len(CLASS_COLORS)])))
     else:
-        shown = labels if labels is not None else codes["label"].to_numpy()
         color = dict(color=codes["label"], colorscale="Viridis", colorbar=dict(title=dict(text=name))) \
             if label_kind == "continuous" else dict(color=_color(method))
         figure.add_trace(go.Scatter(
             x=codes["z1"], y=codes["z2"], mode="markers", name=_label(method), text=text,
-            customdata=np.column_stack([codes["index"], shown]), hovertemplate=template,
-            marker=dict(marker, **color)))
-    figure.update_xaxes(title_text="code 1")
-    figure.update_yaxes(title_text="code 2")
+            customdata=customdata, hovertemplate=template, marker=dict(marker, **color)))
+    if highlight is not None:
+        figure.add_trace(_highlighted(codes, highlight, customdata, text, template))
+    x_name, y_name = plane_axis_names(bottleneck)
+    figure.update_xaxes(title_text=x_name)
+    figure.update_yaxes(title_text=y_name)
     figure.update_layout(legend=dict(orientation="h", y=-0.2), clickmode="event+select")
-    return _layout(figure, f"{_label(method)} codes", height=460)
+    return _layout(figure, _embedding_title(method, bottleneck), height=460)
 
 
 def _cloud_marker(color: np.ndarray | None, color_name: str, size: float, show_scale: bool = True) -> dict:
@@ -197,7 +227,7 @@ def image_grid(rows: Mapping[str, np.ndarray], image_shape: tuple[int, int], *, 
             pixels = np.asarray(image, dtype=float).reshape(image_shape)
             limit = float(np.abs(pixels).max()) or 1.0
             figure.add_trace(go.Heatmap(
-                z=pixels, showscale=False, colorscale="RdBu" if diverging else "gray_r",
+                z=pixels, showscale=False, colorscale=DIVERGING_SCALE if diverging else "gray_r",
                 zmin=-limit if diverging else 0.0, zmax=limit if diverging else 1.0,
                 hovertemplate="row %{y}, column %{x}: %{z:.3f}<extra></extra>"), row=r, col=c)
             axis = (r - 1) * n_cols + c
@@ -239,6 +269,21 @@ def feature_errors(errors: Mapping[str, np.ndarray], feature_names: Sequence[str
     return _layout(figure, "Reconstruction error of each feature on the test samples")
 
 
+def _loss_ticks(histories: Mapping[int, Mapping[str, Sequence[float]]]) -> dict:
+    """Ticks for the log loss axis that label powers of ten or full values, never a lone digit."""
+    losses = np.array([v for history in histories.values() for key in ("loss", "val_loss")
+                       for v in history.get(key) or []], dtype=float)
+    losses = losses[np.isfinite(losses) & (losses > 0)]  # what a log axis can show
+    if not losses.size:
+        return {}
+    low, high = np.log10(losses.min()), np.log10(losses.max())
+    if math.floor(high) - math.ceil(low) >= 1:  # two powers of ten in view: label those, grid the digits between
+        return dict(dtick=1, exponentformat="power", minor=dict(dtick="D1", ticks="outside", showgrid=True))
+    if high - low >= 1:  # a decade or more, but no two powers of ten in it: 1, 2, 5 steps
+        return dict(dtick="D2", tickformat="~g")
+    return dict(tickformat="~g")  # under a decade Plotly already spaces ticks evenly; only the format is set
+
+
 def loss_curves(histories: Mapping[int, Mapping[str, Sequence[float]]], method: str,
                 best_epochs: Mapping[int, int] | None = None) -> go.Figure:
     """Training (solid) and validation (dotted) loss per epoch, one colour per bottleneck size."""
@@ -261,7 +306,7 @@ def loss_curves(histories: Mapping[int, Mapping[str, Sequence[float]]], method: 
                 legendgroup=str(k), showlegend=False,
                 hovertemplate=f"bottleneck {k}: best epoch %{{x}}<extra></extra>"))
     figure.update_xaxes(title_text="Epoch")
-    figure.update_yaxes(title_text="Mean squared error (training units²)", type="log")
+    figure.update_yaxes(title_text="Mean squared error (training units²)", type="log", **_loss_ticks(histories))
     return _layout(figure, f"{_label(method)}: loss per epoch (★ = weights kept)", height=480)
 
 
@@ -291,11 +336,15 @@ def direction_loadings(pca_directions: np.ndarray, ae_directions: np.ndarray, fe
     limit = float(max(np.abs(pca_directions).max(), np.abs(ae_directions).max())) or 1.0
     names = [plain(n) for n in feature_names]
     columns = list(direction_names or [str(i + 1) for i in range(len(pca_directions))])
+    # both panels share zmin and zmax, so one bar, its ends named by colour, reads for both
+    bar = dict(title=dict(text="weight"), tickvals=[-limit, 0.0, limit],
+               ticktext=[f"−{limit:.2g} (blue)", "0", f"+{limit:.2g} (red)"])
     for col, directions in enumerate((pca_directions, ae_directions), 1):
         figure.add_trace(go.Heatmap(
-            z=directions.T, x=columns, y=names, colorscale="RdBu", zmin=-limit, zmax=limit, showscale=col == 2,
-            colorbar=dict(title=dict(text="weight")),
+            z=directions.T, x=columns, y=names, colorscale=DIVERGING_SCALE, zmin=-limit, zmax=limit,
+            showscale=col == 2, colorbar=bar,
             hovertemplate="direction %{x}, %{y}: %{z:.3f}<extra></extra>"), row=1, col=col)
         figure.update_xaxes(title_text="Direction", type="category", row=1, col=col)
     figure.update_yaxes(autorange="reversed")
-    return _layout(figure, "Directions as weights on the features", height=max(320, 60 + 22 * len(names)))
+    return _layout(figure, f"Directions as weights on the features ({DIVERGING_LEGEND})",
+                   height=max(320, 60 + 22 * len(names)))

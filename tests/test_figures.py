@@ -1,8 +1,13 @@
 """Figures are pure functions: each returns a Plotly Figure with the expected traces, titles and colours."""
 from __future__ import annotations
 
+import os
+import re
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
+import plotly.colors
 import plotly.graph_objects as go
 import pytest
 
@@ -44,7 +49,7 @@ def test_error_curves_with_training_error_add_dashed_lines():
 def test_embedding_draws_one_trace_per_class_and_escapes_user_labels():
     figure = figures.embedding(_codes(["a", "<b>x</b>", "a", "b"]), "pca", label_name="kind",
                                label_kind="categorical")
-    assert [t.name for t in figure.data] == ["&lt;b&gt;x&lt;/b&gt;", "a", "b"]
+    assert [t.name for t in figure.data] == [figures.plain("<b>x</b>"), "a", "b"]
     assert figure.layout.title.text == "PCA codes"
 
 
@@ -69,7 +74,7 @@ def test_error_histogram_and_feature_errors_use_the_method_colours():
     histogram = figures.error_histogram(errors, units="per feature")
     assert [t.line.color for t in histogram.data] == [METHODS["pca"].color, METHODS["nonlinear_ae"].color]
     bars = figures.feature_errors({"pca": RNG.random(3)}, ["a", "b", "<i>c</i>"], units="per feature")
-    assert list(bars.data[0].x) == ["a", "b", "&lt;i&gt;c&lt;/i&gt;"]
+    assert list(bars.data[0].x) == ["a", "b", figures.plain("<i>c</i>")]
 
 
 def test_loss_curves_draw_training_and_validation_per_bottleneck_and_mark_the_best_epoch():
@@ -103,7 +108,7 @@ def test_run_overlay_colours_by_method_and_dashes_by_run():
     assert len(figure.data) == 2 * len(METHODS), "one line per run and method, test split only"
     assert {t.line.color for t in figure.data} == {m.color for m in METHODS.values()}
     assert [t.line.dash for t in figure.data[:: len(METHODS)]] == ["solid", "dash"]
-    assert any("&lt;b&gt;mine.csv" in t.name for t in figure.data), "user file names are shown as text"
+    assert any(figures.plain("<b>mine.csv</b>") in t.name for t in figure.data), "user file names are shown as text"
     assert "R²" in figure.layout.yaxis.title.text
 
 
@@ -113,4 +118,157 @@ def test_reconstructed_clouds_share_ranges_that_hold_every_panel_and_name_the_ax
     clouds = figures.reconstructed_clouds(X, {"pca": far}, None, color_name="t", axis_names=("<b>a</b>", "b", "c"))
     for scene in (clouds.layout.scene, clouds.layout.scene2):
         assert scene.xaxis.range[0] <= far[:, 0].min() and scene.xaxis.range[1] >= far[:, 0].max()
-    assert clouds.layout.scene.xaxis.title.text == "&lt;b&gt;a&lt;/b&gt;"
+    assert clouds.layout.scene.xaxis.title.text == figures.plain("<b>a</b>")
+
+
+# Text Plotly would read as markup: tags, entities (decoded in 2-D titles, not in 3-D ones) and hover variables.
+USER_TEXT = ["<b>x</b>", "a<br>b", "a &amp; b", "&lt;i&gt;", "<a href='https://example.com'>link</a>", "%{y}",
+             "<img src=x onerror=alert(1)>", "$x$", "plain"]
+
+
+@pytest.mark.parametrize("text", USER_TEXT)
+def test_plain_text_reads_as_typed_and_holds_no_markup(text):
+    shown = figures.plain(text)
+    assert shown.replace(figures.INVISIBLE_BREAK, "") == text, "only invisible characters are added"
+    assert not re.search(r"<[a-zA-Z/]", shown), "no tag"
+    assert not re.search(r"&#?[a-zA-Z0-9]+;", shown), "no entity"
+    assert "%{" not in shown, "no hover-template variable"
+
+
+def test_3d_axis_titles_and_colour_bars_show_user_text_as_typed():
+    X = RNG.normal(size=(20, 3))
+    names = ("<b>x</b>", "a &amp; b", "%{y}")
+    cloud = figures.point_cloud(X, X[:, 0], title="<i>mine.csv</i>", color_name="<br>t", axis_names=names)
+    clouds = figures.reconstructed_clouds(X, {"pca": X}, X[:, 0], color_name="<br>t", axis_names=names)
+    for scene in (cloud.layout.scene, clouds.layout.scene, clouds.layout.scene2):
+        titles = (scene.xaxis.title.text, scene.yaxis.title.text, scene.zaxis.title.text)
+        assert titles == tuple(figures.plain(n) for n in names)
+    for figure in (cloud, clouds):
+        assert figure.data[0].marker.colorbar.title.text == figures.plain("<br>t")
+    assert cloud.layout.title.text == figures.plain("<i>mine.csv</i>")
+
+
+def _colour_at(trace: go.Heatmap, value: float) -> tuple[float, float, float]:
+    """The RGB colour `trace` paints `value` with, through its colour scale as Plotly resolves it."""
+    scale = trace.colorscale  # Plotly resolves a named scale to its (position, colour) steps on assignment
+    if trace.reversescale:
+        scale = [(1 - position, color) for position, color in reversed(scale)]
+    colors, _ = plotly.colors.convert_colors_to_same_type([color for _, color in scale], "rgb")
+    steps = [[position, color] for (position, _), color in zip(scale, colors)]
+    (sampled,) = plotly.colors.sample_colorscale(steps, [(value - trace.zmin) / (trace.zmax - trace.zmin)])
+    return plotly.colors.unlabel_rgb(sampled)
+
+
+def _assert_red_positive_blue_negative(trace: go.Heatmap) -> None:
+    assert trace.zmin < 0 < trace.zmax
+    red, _, blue = _colour_at(trace, trace.zmax)
+    assert red > blue, f"the largest value must be red, got {(red, blue)}"
+    red, _, blue = _colour_at(trace, trace.zmin)
+    assert blue > red, f"the smallest value must be blue, got {(red, blue)}"
+
+
+def test_diverging_images_paint_positive_red_and_negative_blue():
+    rows = {"pca": RNG.normal(size=(2, 4)), "linear_ae": RNG.normal(size=(2, 4))}
+    figure = figures.image_grid(rows, (2, 2), title="Directions", diverging=True)
+    assert len(figure.data) == 4
+    for trace in figure.data:
+        _assert_red_positive_blue_negative(trace)
+
+
+def test_greyscale_images_paint_the_largest_value_dark():
+    figure = figures.image_grid({"Original": RNG.random((1, 4))}, (2, 2), title="Gallery")
+    (trace,) = figure.data
+    assert sum(_colour_at(trace, trace.zmax)) < sum(_colour_at(trace, trace.zmin))
+
+
+def test_direction_loadings_paint_positive_red_and_say_so_on_one_colour_bar():
+    loadings = figures.direction_loadings(RNG.normal(size=(2, 3)), RNG.normal(size=(2, 3)), ["a", "b", "c"])
+    for trace in loadings.data:
+        _assert_red_positive_blue_negative(trace)
+    scales = [trace for trace in loadings.data if trace.showscale]
+    assert len(scales) == 1, "one colour bar for both panels, which share zmin and zmax"
+    assert figures.DIVERGING_LEGEND in loadings.layout.title.text
+    (bar,) = scales
+    labels = dict(zip(bar.colorbar.tickvals, bar.colorbar.ticktext))
+    assert "red" in labels[bar.zmax] and "blue" in labels[bar.zmin], "the bar's ends name their colours"
+
+
+def _history(first: float, last: float, epochs: int = 40) -> dict[str, list[float]]:
+    losses = list(np.geomspace(first, last, epochs))
+    return {"loss": losses, "val_loss": [v * 1.1 for v in losses]}
+
+
+def test_loss_curves_spanning_decades_label_only_powers_of_ten():
+    figure = figures.loss_curves({1: _history(2.0, 2e-4), 2: _history(1.0, 1e-3)}, "linear_ae")
+    axis = figure.layout.yaxis
+    assert axis.type == "log"
+    assert axis.dtick == 1, "one labelled tick per power of ten, none on the digits between"
+    assert axis.exponentformat in ("e", "E", "power")
+    assert axis.tickformat is None, "a tick format would label the digits between powers again"
+
+
+def test_loss_curves_without_two_powers_of_ten_label_full_values():
+    figure = figures.loss_curves({1: _history(0.05, 0.02)}, "linear_ae")
+    axis = figure.layout.yaxis
+    assert axis.type == "log"
+    assert axis.dtick != 1, "a tick per power of ten would leave this axis without labels"
+    assert axis.tickformat, "every label is a full value, never a lone digit"
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def render(tmp_path):
+    """A function that draws a figure in headless Chromium and returns the page; under CI no Chromium fails."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium is missing at {CHROMIUM}; CI must install it (apt-get install chromium).")
+        pytest.skip(f"Chromium is not installed at {CHROMIUM}.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+
+        def draw(figure: go.Figure):
+            figure.write_html(tmp_path / "figure.html", include_plotlyjs=True)  # plotly.js from the package, offline
+            page.goto((tmp_path / "figure.html").as_uri())
+            page.locator(".main-svg").first.wait_for()
+            return page
+
+        try:
+            yield draw
+        finally:
+            browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_user_text_renders_as_typed_in_legends_hovers_ticks_and_titles(render):
+    names = ["<b>x</b>", "a &amp; b", "%{y}"]
+    page = render(figures.embedding(_codes(["<b>x</b>", "a"]), "pca", label_name="%{y}", label_kind="categorical"))
+    assert sorted(t.replace(figures.INVISIBLE_BREAK, "") for t in page.locator(".legendtext").all_text_contents()) \
+        == ["<b>x</b>", "a"]
+    box = page.locator(".scatterlayer .points path").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # the drag layer takes hover()
+    hover = page.locator(".hoverlayer").text_content().replace(figures.INVISIBLE_BREAK, "")
+    assert "%{y}: " in hover, "the label name is shown, not filled in as a hover variable"
+    page = render(figures.feature_errors({"pca": RNG.random(3)}, names, units="u"))
+    assert [t.replace(figures.INVISIBLE_BREAK, "") for t in page.locator(".xtick text").all_text_contents()] == names
+    assert page.locator("tspan[style*='bold']").count() == 0
+    page = render(figures.point_cloud(RNG.normal(size=(5, 3)), None, title="<i>a</i> &amp;", color_name="t"))
+    assert page.locator(".gtitle").text_content().replace(figures.INVISIBLE_BREAK, "") == "<i>a</i> &amp;"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_loss_axis_labels_read_as_powers_of_ten_or_full_values(render):
+    powers = render(figures.loss_curves({1: _history(2.0, 2e-4)}, "linear_ae")).locator(".ytick text")
+    labels = [t.replace("\u200b", "") for t in powers.all_text_contents()]  # Plotly spaces exponents with U+200B
+    assert len(labels) >= 2 and all(re.fullmatch(r"1|10|10−?\d+", t) for t in labels), labels
+    narrow = render(figures.loss_curves({1: _history(0.05, 0.02)}, "linear_ae")).locator(".ytick text")
+    values = [float(t) for t in narrow.all_text_contents()]
+    assert len(values) >= 2 and values == sorted(set(values)), "full values, rising up the axis"

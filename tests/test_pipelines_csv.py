@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from pipelines import InputError, load_csv
-from pipelines.csv_loader import MAX_CSV_MEGABYTES, MIN_ROWS
+from pipelines.csv_loader import MAX_CSV_MEGABYTES, MIN_ROWS, csv_columns
 
 
 def table(rows: int = 20, header: str = "a,b,c", seed: int = 0) -> str:
@@ -145,3 +145,57 @@ def test_missing_and_oversized_files_are_refused(tmp_path):
         handle.truncate(MAX_CSV_MEGABYTES * 1024 * 1024 + 1)
     with pytest.raises(InputError, match="larger than"):
         load_csv(big)
+
+
+def _rows_with(separator: str, decimal: str = ".", rows: int = 20) -> bytes:
+    """`table()` rewritten with another field separator and decimal mark."""
+    return table(rows).replace(",", "\0").replace(".", decimal).replace("\0", separator).encode()
+
+
+def test_semicolons_with_decimal_commas_are_read_as_numbers_with_a_note():
+    dataset = load_csv(_rows_with(";", decimal=","))
+    assert dataset.feature_names == ("a", "b", "c")
+    np.testing.assert_array_equal(dataset.X, load_csv(table().encode()).X)
+    assert any("semicolon-separated" in note and "decimal commas" in note for note in dataset.notes)
+
+
+@pytest.mark.parametrize("separator, word", [("\t", "tab"), ("|", "pipe")])
+def test_tab_and_pipe_separated_files_are_read_with_a_note(separator, word):
+    dataset = load_csv(_rows_with(separator))
+    assert dataset.feature_names == ("a", "b", "c")
+    np.testing.assert_array_equal(dataset.X, load_csv(table().encode()).X)
+    assert any(f"{word}-separated" in note and "decimal commas" not in note for note in dataset.notes)
+
+
+def test_a_comma_file_with_other_separators_inside_its_text_stays_comma_separated():
+    rows = ["x;1,y|2,kind"] + [f"{i},{i % 3},a;b|c{i % 2}" for i in range(20)]
+    dataset = load_csv("\n".join(rows).encode(), label_column="kind")
+    assert dataset.feature_names == ("x;1", "y|2") and set(dataset.y) == {"a;b|c0", "a;b|c1"}
+    assert dataset.notes == ()
+
+
+def test_a_headerless_file_with_decimal_commas_gets_column_names():
+    headerless = b"\n".join(_rows_with(";", decimal=",", rows=25).splitlines()[1:])
+    dataset = load_csv(headerless)
+    assert dataset.feature_names == ("column_1", "column_2", "column_3") and len(dataset.X) == 25
+
+
+@pytest.mark.parametrize("content", [
+    table().encode(), _rows_with(";", decimal=","), _rows_with("\t"), _rows_with("|"),
+    table(header="a,a,b").encode(), b"\n".join(_rows_with(";", decimal=",").splitlines()[1:]),
+])
+def test_csv_columns_names_the_columns_load_csv_gives(content):
+    assert tuple(csv_columns(content)) == load_csv(content).feature_names
+
+
+def test_an_unreadable_file_names_the_separator_it_was_read_with():
+    rows = "a;b;c\n" + "\n".join(f"{i};{i};{i}" for i in range(20)) + '\n1;"2;3\n4;5;6;7;8\n'
+    with pytest.raises(InputError, match="semicolon") as error:
+        load_csv(rows.encode(), name="bad.csv")
+    assert "\n" not in str(error.value)
+
+
+def test_text_only_files_name_the_separator_they_were_read_with():
+    rows = "name;city\n" + "\n".join(f"n{i};c{i}" for i in range(20))
+    with pytest.raises(InputError, match="no numeric columns.*semicolon"):
+        load_csv(rows.encode(), name="words.csv")

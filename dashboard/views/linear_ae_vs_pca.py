@@ -27,7 +27,7 @@ names = summaries.direction_names(pca_directions[:shown], ae_directions[:shown])
 if dataset.image_shape:
     st.plotly_chart(figures.image_grid(
         {"pca": pca_directions[:shown], "linear_ae": ae_directions[:shown]}, dataset.image_shape, diverging=True,
-        title=f"The first {shown} directions at bottleneck {k} (red positive, blue negative)", column_titles=names),
+        title=f"The first {shown} directions at bottleneck {k} ({figures.DIVERGING_LEGEND})", column_titles=names),
         width="content")
 else:
     st.plotly_chart(figures.direction_loadings(pca_directions[:shown], ae_directions[:shown], dataset.feature_names,
