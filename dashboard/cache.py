@@ -93,16 +93,16 @@ def feature_errors(models: ModelsAt) -> dict[str, np.ndarray]:
 
 
 @st.cache_data(show_spinner=False, hash_funcs=BY_KEY, max_entries=256)
-def principal_angles(models: ModelsAt) -> np.ndarray:
-    """Principal angles (degrees) between the linear AE's and PCA's subspaces at this bottleneck."""
-    return metrics.principal_angles(models.models["pca"], models.models["linear_ae"])
+def principal_angles(models: ModelsAt, reference: str, other: str) -> np.ndarray:
+    """Principal angles (degrees) between two linear decoders' subspaces at this bottleneck."""
+    return metrics.principal_angles(models.models[reference], models.models[other])
 
 
 @st.cache_data(show_spinner=False, hash_funcs=BY_KEY, max_entries=64)
-def compared_directions(models: ModelsAt) -> tuple[np.ndarray, np.ndarray]:
-    """PCA's components and the linear AE's directions, ordered and sign-matched to them."""
-    pca = models.models["pca"]
-    return pca.components_, metrics.recovered_directions(models.models["linear_ae"], pca, models.data.X_train)
+def compared_directions(models: ModelsAt, reference: str, other: str) -> tuple[np.ndarray, np.ndarray]:
+    """PCA's components (`reference`) and another linear decoder's directions, ordered and sign-matched to them."""
+    pca = models.models[reference]
+    return pca.components_, metrics.recovered_directions(models.models[other], pca, models.data.X_train)
 
 
 def forget_trained_runs() -> None:

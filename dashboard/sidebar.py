@@ -59,7 +59,8 @@ def _describe(dataset: pipelines.Dataset) -> None:
 def _reset(method: str, start: Defaults) -> None:
     """Put a method's settings back to where the sidebar starts."""
     for setting in METHODS[method].settings:
-        st.session_state[setting_key(method, setting.name)] = _widget_value(setting, start.setting(method, setting.name))
+        value = start.setting(method, setting.name)
+        st.session_state[setting_key(method, setting.name)] = _widget_value(setting, value)
 
 
 def _widget_value(setting: Setting, value: object) -> object:
@@ -146,6 +147,7 @@ def render() -> Selection | None:
         st.header("Split and seeds")
         test_size = st.slider("Test fraction", 0.1, 0.5, step=0.05, key=_initial("test_size", start.test_size),
                               help="Share of the samples held out to score every method.")
+        test_size = round(test_size, 6)  # a slider's 0.1 + 4 × 0.05 must split and key like a typed 0.3
         split_seed = st.number_input("Split seed", 0, 2**32 - 1, key=_initial("split_seed", start.split_seed),
                                      help="Seeds which samples are held out for testing.")
         train_seed = st.number_input("Training seed", 0, 2**32 - 1, key=_initial("train_seed", start.train_seed),

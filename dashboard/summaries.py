@@ -2,13 +2,29 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
+from pandas.io.formats.style import Styler
 
 import pipelines
 from pipelines import METHODS
+from pipelines.reducers import REFERENCE
+
+MISSING = "—"  # what a table shows where a value does not apply
+TRAINING_SECONDS = "Training seconds (all sizes of the method together)"
+TIMING_NOTE = (f"{TRAINING_SECONDS.split(' (')[0]} is the wall time of training every bottleneck size of a method: "
+               "they train together in one computation, so each row of a method shows the same time, the one the "
+               "Stored runs page lists. It is not divided between the sizes, because they do not take turns.")
+# Thresholds of `training_warnings`. A linear decoder can at best match PCA (Eckart–Young); a converged linear AE
+# lands within 1% of it on held-out data, so 3% leaves room for the noise of a test split and more means it has not
+# converged. Overfitting is a test error half again the training error, and at least 30% more of a gap than PCA
+# shows at the same size: PCA has few parameters, so its gap is what the split alone causes.
+LINEAR_TOLERANCE = 1.03
+OVERFIT_RATIO = 1.5
+OVERFIT_MARGIN = 1.3
+SCORE_NAMES = {"test_mse": "Test MSE", "test_r2": "Test R²", "train_mse": "Train MSE", "train_r2": "Train R²"}
 
 
 def scores_of(runs: Mapping[str, pipelines.RunResult]) -> pd.DataFrame:
@@ -16,22 +32,110 @@ def scores_of(runs: Mapping[str, pipelines.RunResult]) -> pd.DataFrame:
     return pd.concat([run.scores for run in runs.values()], ignore_index=True)
 
 
+def _per_size(scores: pd.DataFrame) -> pd.DataFrame:
+    """Scores as one row per (method, bottleneck): columns test_mse, train_mse, test_r2, train_r2."""
+    wide = scores.pivot_table(index=["method", "bottleneck"], columns="split", values=["mse", "r2"], sort=False,
+                              dropna=False)
+    wide.columns = [f"{split}_{metric}" for metric, split in wide.columns]
+    return wide
+
+
 def scores_table(scores: pd.DataFrame) -> pd.DataFrame:
-    """One row per method and bottleneck: test and training MSE and R², epochs and fit time."""
-    wide = scores.pivot_table(index=["method", "bottleneck"], columns="split", values=["mse", "r2"], sort=False)
-    wide.columns = [f"{split.capitalize()} {'MSE' if metric == 'mse' else 'R²'}" for metric, split in wide.columns]
-    extra = scores[scores["split"] == "test"].set_index(["method", "bottleneck"])[["epochs", "fit_seconds"]]
-    table = wide.join(extra).reset_index()
-    table["method"] = table["method"].map(lambda m: METHODS[m].label)
-    ordered = ["Test MSE", "Test R²", "Train MSE", "Train R²"]
-    return table.rename(columns={"method": "Method", "bottleneck": "Bottleneck", "epochs": "Epochs",
-                                 "fit_seconds": "Fit seconds"})[["Method", "Bottleneck", *ordered, "Epochs",
-                                                                  "Fit seconds"]]
+    """One row per method and bottleneck: test and training MSE and R², epochs (missing for methods without any)
+    and the method's training time."""
+    table = _per_size(scores).rename(columns=SCORE_NAMES)[list(SCORE_NAMES.values())]
+    test = scores[scores["split"] == "test"].set_index(["method", "bottleneck"])
+    epochs = test["epochs"].astype("Int64")
+    gradient = epochs.index.get_level_values("method").map(lambda m: METHODS[m].trained_by_gradient)
+    table["Epochs"] = epochs.where(gradient)
+    table[TRAINING_SECONDS] = test["fit_seconds"]
+    table = table.reset_index().rename(columns={"method": "Method", "bottleneck": "Bottleneck"})
+    table["Method"] = table["Method"].map(lambda m: METHODS[m].label)
+    return table
+
+
+def shown(table: pd.DataFrame) -> Styler:
+    """`table` as a page shows it: decimals to 4 significant digits, a dash where a value does not apply."""
+    decimals = list(table.select_dtypes("float").columns)
+    return table.style.format(na_rep=MISSING).format("{:.4g}", subset=decimals, na_rep=MISSING)
+
+
+def _sizes(bottlenecks: Iterable[int]) -> str:
+    """"bottleneck 2" or "bottlenecks 2, 4 and 8"."""
+    sizes = [str(k) for k in sorted(bottlenecks)]
+    if len(sizes) == 1:
+        return f"bottleneck {sizes[0]}"
+    return f"bottlenecks {', '.join(sizes[:-1])} and {sizes[-1]}"
+
+
+def _diverged_warning(label: str, rows: pd.DataFrame) -> str:
+    finite = rows[np.isfinite(rows["test_r2"])]
+    what = (f"its test R² falls to {finite['test_r2'].min():.2g}, worse than predicting the average sample"
+            if len(finite) else "its error is not a finite number")
+    return (f"{label} diverged or never learned at {_sizes(rows.index)}: {what}. The Training page tells which: a "
+            "loss that rises or jumps about means the learning rate is too high for these data (try one 10 times "
+            "smaller in the sidebar's autoencoder settings); a loss still falling when training ended means it "
+            "needs more epochs.")
+
+
+def _short_of_pca_warning(label: str, above: pd.Series) -> str:
+    return (f"{label} is worse than PCA at {_sizes(above.index)} (test MSE up to {100 * (above.max() - 1):.0f}% above "
+            "PCA's), where theory says it should match it: with a linear decoder PCA is the best it can do, and "
+            "gradient descent gets there when it converges. It has not converged yet: try more epochs, or another "
+            "learning rate (lower if its loss jumps around, higher if it falls slowly).")
+
+
+def _overfit_warning(label: str, ratio: pd.Series, reference_ratio: pd.Series, worse: bool) -> str:
+    pca = "" if reference_ratio.isna().all() else f" (PCA's: {reference_ratio.max():.1f}×)"
+    where = ", and it does worse than PCA on the test samples there" if worse else ""
+    return (f"{label} overfits at {_sizes(ratio.index)}: its test MSE is up to {ratio.max():.1f}× its training "
+            f"MSE{pca}{where}. It has learned the training samples rather than structure that carries over to new "
+            "ones, which is likely when it has many more weights than there are training samples: try fewer or "
+            "smaller hidden layers, fewer epochs, or more data.")
+
+
+def training_warnings(scores: pd.DataFrame) -> list[str]:
+    """What went wrong in training, per autoencoder: divergence, falling short of PCA where theory says it cannot,
+    or overfitting; each sentence names the method, the bottlenecks, a likely cause and what to try."""
+    wide = _per_size(scores)
+    methods = wide.index.get_level_values("method").unique()
+    reference = wide.loc[REFERENCE] if REFERENCE in methods else pd.DataFrame(columns=wide.columns, dtype=float)
+    warnings = []
+    for method in methods:
+        entry = METHODS[method]
+        if not entry.trained_by_gradient:
+            continue
+        rows = wide.loc[method]
+        diverged = ~np.isfinite(rows).all(axis=1) | (rows["test_r2"] < 0)
+        if diverged.any():
+            warnings.append(_diverged_warning(entry.label, rows[diverged]))
+        rows = rows[~diverged]
+        pca = reference.reindex(rows.index)
+        above = rows["test_mse"] / pca["test_mse"]  # NaN where PCA was not trained at that size
+        short = above[above > LINEAR_TOLERANCE]
+        if entry.linear_decoder and len(short):
+            warnings.append(_short_of_pca_warning(entry.label, short))
+        ratio, reference_ratio = rows["test_mse"] / rows["train_mse"], pca["test_mse"] / pca["train_mse"]
+        overfit = (ratio > OVERFIT_RATIO) & (ratio > OVERFIT_MARGIN * reference_ratio.fillna(1.0))
+        if overfit.any():
+            warnings.append(_overfit_warning(entry.label, ratio[overfit], reference_ratio[overfit],
+                                             bool((above[overfit] > 1).any())))
+    return warnings
 
 
 def mse_units(dataset: pipelines.Dataset) -> str:
-    """What one unit of mean squared error means for `dataset`, for axis titles."""
-    return "data in [0, 1]" if dataset.scaling == "unit" else "standardised units²"
+    """The units of mean squared error on `dataset`, for axis titles (`units_note` explains them)."""
+    return "values in [0, 1], squared" if dataset.scaling == "unit" else "standardised units²"
+
+
+def units_note(dataset: pipelines.Dataset) -> str:
+    """What the units of `mse_units` mean, in a sentence or two."""
+    if dataset.scaling == "unit":
+        return ("MSE is in the data's own scale, values in [0, 1] (pixels from black to white), squared and averaged "
+                "over features: an MSE of 0.01 is a typical error of 0.1 per feature.")
+    return ("MSE is in standardised units²: before training, every feature is shifted and scaled to mean 0 and "
+            "variance 1 on the training samples, so each feature counts equally whatever its original units, and an "
+            "MSE of 1 is an error as large as a feature's own spread, no better than predicting the average sample.")
 
 
 def file_stem(dataset: pipelines.Dataset) -> str:
@@ -50,15 +154,17 @@ def feature_values(dataset: pipelines.Dataset, rows: np.ndarray) -> pd.DataFrame
 
 
 def worst_samples(errors: Mapping[str, np.ndarray], data: pipelines.PreparedData, n: int) -> pd.DataFrame:
-    """The `n` test samples each method reconstructs worst: method, sample index, label and error."""
-    labels = data.y_test if data.y_test is not None else np.full(len(data.test_index), "")
+    """The `n` test samples each method reconstructs worst: method, sample index, label (named by the dataset's
+    label name, left out when it has none) and error."""
+    label_name = data.dataset.label_name if data.y_test is not None else None
     rows = []
     for method, values in errors.items():
         for position in np.argsort(values)[::-1][:n]:
-            rows.append({"method": method, "Method": METHODS[method].label,
-                         "Sample": int(data.test_index[position]), "Label": label_text(labels[position]),
-                         "MSE": float(values[position]), "position": int(position)})
-    return pd.DataFrame(rows, columns=["method", "Method", "Sample", "Label", "MSE", "position"])
+            label = {} if label_name is None else {label_name: label_text(data.y_test[position])}
+            rows.append({"method": method, "Method": METHODS[method].label, "Sample": int(data.test_index[position]),
+                         **label, "MSE": float(values[position]), "position": int(position)})
+    columns = ["method", "Method", "Sample", *([label_name] if label_name is not None else []), "MSE", "position"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def gallery(data: pipelines.PreparedData, reconstructed: Mapping[str, np.ndarray],
@@ -66,6 +172,20 @@ def gallery(data: pipelines.PreparedData, reconstructed: Mapping[str, np.ndarray
     """Rows of images for a gallery: the test samples at `positions`, then each method's reconstructions."""
     positions = list(positions)
     return {"Original": data.X_test[positions], **{m: X[positions] for m, X in reconstructed.items()}}
+
+
+def position_in_test(data: pipelines.PreparedData, sample: int) -> int:
+    """Where test sample `sample` (a row of the dataset) is among the test rows."""
+    return int(np.flatnonzero(data.test_index == sample)[0])
+
+
+def sample_reconstructions(data: pipelines.PreparedData, reconstructed: Mapping[str, np.ndarray],
+                           sample: int) -> pd.DataFrame:
+    """Test sample `sample` and each method's reconstruction of it, one row each, in the data's own units."""
+    position = position_in_test(data, sample)
+    rows = {"Original": data.dataset.X[sample],
+            **{METHODS[m].label: data.to_original_units(X[[position]])[0] for m, X in reconstructed.items()}}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=list(data.dataset.feature_names))
 
 
 def continuous_labels(dataset: pipelines.Dataset, rows: np.ndarray | None = None) -> np.ndarray | None:
@@ -86,6 +206,35 @@ def sample_caption(dataset: pipelines.Dataset, sample: int) -> str:
     return f"Sample {sample}{label}. Click a point in any chart above to show another."
 
 
+def chosen_codes_label(k: int) -> str:
+    """The Embeddings page's switch to the models of the sidebar's bottleneck `k` (not 2)."""
+    how = "the first 2 principal components of their codes" if k > 2 else "their one code against 0"
+    return f"Show the {k}-code models instead ({how})"
+
+
+def embedding_note(k: int, drawn: int) -> str:
+    """Which models the Embeddings page draws (`drawn` codes) when the sidebar's bottleneck is `k`, and how."""
+    if drawn == 2:
+        other = (" (the sidebar's bottleneck)" if k == 2 else
+                 f"; the sidebar's bottleneck is {k}: turn on the switch above to see those models")
+        return f"These charts use each method's 2-code model, so every test sample is a point (code 1, code 2){other}."
+    if drawn == 1:
+        return ("These charts use each method's 1-code model (the sidebar's bottleneck): every test sample is drawn "
+                "at its one code along the horizontal axis, and at 0 on the vertical one.")
+    return (f"These charts use each method's {drawn}-code model (the sidebar's bottleneck). {drawn} codes cannot be "
+            "drawn in a plane, so they are reduced to 2-D by PCA of the codes, fitted on the training samples' "
+            "codes: the axes are the codes' first two principal components, and neighbours in the codes may "
+            "overlap in the drawing.")
+
+
+def untrained_note(methods: Iterable[str]) -> str:
+    """Why the Training page has nothing to show for `methods`, none of which trains by gradient descent."""
+    labels = [METHODS[m].label for m in methods] or ["the chosen methods"]
+    return (f"{' and '.join(labels)} {'is' if len(labels) == 1 else 'are'} fitted in one step, without epochs, so "
+            "there is no training curve; turn on a method that trains by gradient descent (an autoencoder) in the "
+            "sidebar.")
+
+
 def autoencoder_methods(methods: Iterable[str]) -> tuple[str, ...]:
     """The methods among `methods` that train by gradient descent and so have a loss history."""
     return tuple(m for m in methods if METHODS[m].trained_by_gradient)
@@ -98,15 +247,19 @@ def histories(run: pipelines.RunResult, method: str) -> tuple[dict[int, dict], d
 
 
 def training_table(runs: Mapping[str, pipelines.RunResult]) -> pd.DataFrame:
-    """One row per autoencoder: epochs run, the epoch whose weights were kept, final losses and fit time."""
+    """One row per autoencoder: epochs run, the epoch whose weights were kept, final losses (validation missing
+    without a validation split) and its method's training time."""
     rows = []
     for method, run in runs.items():
+        test = run.scores[(run.scores["method"] == method) & (run.scores["split"] == "test")]
+        seconds = dict(zip(test["bottleneck"], test["fit_seconds"]))
         for (_, k), model in sorted(run.models.items()):
             history = model.history_
+            validation = history.get("val_loss") or []
             rows.append({"Method": METHODS[method].label, "Bottleneck": k, "Epochs run": model.n_epochs_,
                          "Best epoch": model.best_epoch_, "Final training loss": history["loss"][-1],
-                         "Best validation loss": min(history["val_loss"]) if history["val_loss"] else np.nan,
-                         "Fit seconds": model.fit_seconds_})
+                         "Best validation loss": min(validation) if validation else np.nan,
+                         TRAINING_SECONDS: seconds[k]})
     return pd.DataFrame(rows)
 
 
@@ -133,26 +286,36 @@ def angles_sentence(angles: np.ndarray, k: int) -> str:
             "rate usually close the gap.")
 
 
+# What can tell stored runs apart besides their dataset and method, and how a label names it.
+_RUN_FIELDS = {"bottlenecks": "k {}", "split_seed": "split seed {}", "train_seed": "training seed {}",
+               "test_size": "test fraction {:g}"}
+
+
 def run_labels(runs: pd.DataFrame) -> list[str]:
-    """Short names for stored runs (rows of `RunStore.runs()`): dataset, seed and changed settings (named by
-    method only when a run holds several); runs that would still look alike get the start of their key."""
+    """Short names for stored runs (rows of `RunStore.runs()`), without the method, which charts show by colour:
+    the dataset, then whatever differs between the listed runs (sizes, seeds, test fraction) and any changed
+    settings. Runs of one method that would still look alike get the start of their key, as the table shows it."""
+    varying = [name for name in _RUN_FIELDS if runs[name].nunique() > 1]
     labels = []
     for row in runs.itertuples():
-        changed = [part for part in row.settings.split("; ") if not part.endswith(": defaults")]
-        if "," not in row.methods:
-            changed = [part.split(": ", 1)[1] for part in changed]
-        labels.append(f"{row.dataset}, seed {row.seed}" + (f", {'; '.join(changed)}" if changed else ""))
-    seen = list(zip(labels, runs["methods"]))
-    return [f"{label} [{key[:6]}]" if seen.count((label, methods)) > 1 else label
-            for label, methods, key in zip(labels, runs["methods"], runs["key"])]
+        parts = [row.dataset, *(_RUN_FIELDS[name].format(getattr(row, name)) for name in varying)]
+        if row.settings != "defaults":
+            parts.append(row.settings)
+        labels.append(" · ".join(parts))
+    seen = list(zip(labels, runs["method"]))
+    return [f"{label} [{key[:6]}]" if seen.count((label, method)) > 1 else label
+            for label, method, key in zip(labels, runs["method"], runs["key"])]
 
 
-def method_labels(methods: str) -> str:
-    """"pca, linear_ae" as the dashboard names them: "PCA, Linear AE"."""
-    return ", ".join(METHODS[m].label if m in METHODS else m for m in methods.split(", "))
+def method_label(method: str) -> str:
+    """A method's display name ("linear_ae" -> "Linear AE"); a method no longer registered keeps its name."""
+    return METHODS[method].label if method in METHODS else method
 
 
-def newest_runs_of_one_dataset(runs: pd.DataFrame, at_most: int) -> list[str]:
-    """Keys of the newest runs (rows of `RunStore.runs()`, newest first) on the newest run's dataset."""
-    same = runs[runs["dataset"] == runs["dataset"].iloc[0]]
+def runs_to_compare(runs: pd.DataFrame, content_hash: str | None, at_most: int) -> list[str]:
+    """Keys of the runs a Stored runs page starts with (rows of `RunStore.runs()`, newest first): the newest runs
+    of the sidebar's dataset (by content), else of the newest run's dataset."""
+    same = runs[runs["content_hash"] == content_hash]
+    if same.empty:
+        same = runs[runs["content_hash"] == runs["content_hash"].iloc[0]]
     return list(same["key"].iloc[:at_most])

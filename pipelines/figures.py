@@ -21,9 +21,7 @@ from pipelines.reducers import METHODS
 CLASS_COLORS = qualitative.T10 + qualitative.Alphabet  # label classes; method colours come from METHODS
 MAX_HOVER_FEATURES = 8  # wider rows show their first features on hover
 METRIC_TITLES = {"mse": "mean squared error", "r2": "R² (explained variance)"}
-# PCA is drawn wide and pale under the others: a linear AE that matches it exactly must not hide it.
-LINE_WIDTHS = {"pca": 7.0}
-MARKER_SYMBOLS = {"pca": "circle", "linear_ae": "diamond", "nonlinear_ae": "square"}
+NEUTRAL_COLOR = "#888888"  # points not coloured by any label or method
 RUN_DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]  # tell stored runs of one method apart
 # Plotly's "RdBu" runs from red at zmin to blue at zmax; reversed, red is positive as the legend says.
 DIVERGING_SCALE = "RdBu_r"
@@ -45,11 +43,21 @@ def _label(method: str) -> str:
 
 
 def _color(method: str) -> str:
-    return METHODS[method].color if method in METHODS else "#888888"
+    return METHODS[method].color if method in METHODS else NEUTRAL_COLOR
 
 
 def _line(method: str, dash: str = "solid") -> dict:
-    return dict(color=_color(method), width=LINE_WIDTHS.get(method, 2.0), dash=dash)
+    return dict(color=_color(method), width=METHODS[method].line_width if method in METHODS else 2.0, dash=dash)
+
+
+def _opacity(method: str) -> float:
+    return METHODS[method].opacity if method in METHODS else 1.0
+
+
+def _marker(method: str) -> dict:
+    """The method's marker; wide lines (a reference drawn under the others) get large markers to match."""
+    entry = METHODS.get(method)
+    return dict(symbol=entry.marker if entry else "circle", size=12 if entry and entry.line_width > 4 else 7)
 
 
 def _mark_chosen(figure: go.Figure, chosen: int, log_x: bool) -> None:
@@ -76,8 +84,8 @@ def error_curves(scores: pd.DataFrame, metric: str, *, units: str, chosen: int |
             figure.add_trace(go.Scatter(
                 x=part["bottleneck"], y=part[metric], mode="lines+markers",
                 name=f"{_label(method)} ({split})" if show_train else _label(method),
-                line=_line(method, "solid" if split == "test" else "dash"), opacity=0.55 if method == "pca" else 1.0,
-                marker=dict(symbol=MARKER_SYMBOLS.get(method, "circle"), size=12 if method == "pca" else 7),
+                line=_line(method, "solid" if split == "test" else "dash"), opacity=_opacity(method),
+                marker=_marker(method),
                 hovertemplate=f"{_label(method)}, {split}<br>bottleneck %{{x}}<br>{metric.upper()} %{{y:.4g}}"
                               "<extra></extra>"))
     if chosen is not None:
@@ -100,8 +108,7 @@ def run_overlay(scores: pd.DataFrame, metric: str, *, log_x: bool = True) -> go.
         name = f"{plain(run)} · {_label(method)}"
         figure.add_trace(go.Scatter(
             x=rows["bottleneck"], y=rows[metric], mode="lines+markers", name=name, line=_line(method, dashes[run]),
-            opacity=0.55 if method == "pca" else 1.0,
-            marker=dict(symbol=MARKER_SYMBOLS.get(method, "circle"), size=12 if method == "pca" else 7),
+            opacity=_opacity(method), marker=_marker(method),
             hovertemplate=f"{name}<br>bottleneck %{{x}}<br>{metric.upper()} %{{y:.4g}}<extra></extra>"))
     y_title = "MSE (each dataset in its own units)" if metric == "mse" else METRIC_TITLES[metric] + " (1 = perfect)"
     figure.update_xaxes(title_text="Bottleneck size (number of codes)", type="log" if log_x else "linear",
@@ -177,7 +184,7 @@ def embedding(codes: pd.DataFrame, method: str, *, label_name: str, label_kind: 
 
 def _cloud_marker(color: np.ndarray | None, color_name: str, size: float, show_scale: bool = True) -> dict:
     if color is None:
-        return dict(size=size, color=_color("pca"))
+        return dict(size=size, color=NEUTRAL_COLOR)
     return dict(size=size, color=color, colorscale="Viridis", showscale=show_scale,
                 colorbar=dict(title=dict(text=plain(color_name))))
 
@@ -251,7 +258,7 @@ def error_histogram(errors: Mapping[str, np.ndarray], *, units: str, bins: int =
     for method, method_errors in errors.items():
         counts, _ = np.histogram(method_errors, bins=edges)
         figure.add_trace(go.Scatter(x=centers, y=counts, mode="lines", line_shape="hvh", name=_label(method),
-                                    line=_line(method), opacity=0.55 if method == "pca" else 1.0,
+                                    line=_line(method), opacity=_opacity(method),
                                     hovertemplate="MSE ≈ %{x:.3g}: %{y} samples<extra></extra>"))
     figure.update_xaxes(title_text=f"Per-sample mean squared error ({units})")
     figure.update_yaxes(title_text="Number of test samples", rangemode="tozero")
@@ -285,7 +292,7 @@ def _loss_ticks(histories: Mapping[int, Mapping[str, Sequence[float]]]) -> dict:
 
 
 def loss_curves(histories: Mapping[int, Mapping[str, Sequence[float]]], method: str,
-                best_epochs: Mapping[int, int] | None = None) -> go.Figure:
+                best_epochs: Mapping[int, int] | None = None, *, units: str = "scaled units") -> go.Figure:
     """Training (solid) and validation (dotted) loss per epoch, one colour per bottleneck size."""
     figure = go.Figure()
     sizes = sorted(histories)
@@ -306,21 +313,21 @@ def loss_curves(histories: Mapping[int, Mapping[str, Sequence[float]]], method: 
                 legendgroup=str(k), showlegend=False,
                 hovertemplate=f"bottleneck {k}: best epoch %{{x}}<extra></extra>"))
     figure.update_xaxes(title_text="Epoch")
-    figure.update_yaxes(title_text="Mean squared error (training units²)", type="log", **_loss_ticks(histories))
+    figure.update_yaxes(title_text=f"Mean squared error ({units})", type="log", **_loss_ticks(histories))
     return _layout(figure, f"{_label(method)}: loss per epoch (★ = weights kept)", height=480)
 
 
-def principal_angles(angles: Mapping[int, np.ndarray], chosen: int | None = None) -> go.Figure:
+def principal_angles(angles: Mapping[int, np.ndarray], *, method: str, chosen: int | None = None) -> go.Figure:
     """Every principal angle between the linear AE's and PCA's subspaces, per bottleneck, largest joined up."""
     sizes = sorted(angles)
     figure = go.Figure()
     figure.add_trace(go.Scatter(
         x=[k for k in sizes for _ in angles[k]], y=np.concatenate([angles[k] for k in sizes]), mode="markers",
-        name="each angle", marker=dict(color=_color("linear_ae"), opacity=0.45, size=7),
+        name="each angle", marker=dict(color=_color(method), opacity=0.45, size=7),
         hovertemplate="bottleneck %{x}: %{y:.2f}°<extra></extra>"))
     figure.add_trace(go.Scatter(
         x=sizes, y=[float(np.max(angles[k])) for k in sizes], mode="lines+markers", name="largest angle",
-        line=dict(color=_color("linear_ae")), hovertemplate="bottleneck %{x}: largest %{y:.2f}°<extra></extra>"))
+        line=dict(color=_color(method)), hovertemplate="bottleneck %{x}: largest %{y:.2f}°<extra></extra>"))
     if chosen is not None:
         _mark_chosen(figure, chosen, log_x=True)
     figure.update_xaxes(title_text="Bottleneck size (number of codes)", type="log", tickvals=sizes)

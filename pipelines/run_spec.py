@@ -82,4 +82,4 @@ def run_spec(dataset: Dataset, method: str, bottlenecks: Sequence[int], *, test_
     changes the key."""
     full = METHODS[method].full_params({**(settings or {}), "random_state": int(train_seed)})
     return RunSpec(dataset.name, dataset.content_hash, method, tuple(sorted({int(k) for k in bottlenecks})),
-                   float(test_size), int(split_seed), int(train_seed), tuple(sorted(full.items())))
+                   round(float(test_size), 6), int(split_seed), int(train_seed), tuple(sorted(full.items())))

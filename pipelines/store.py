@@ -135,7 +135,8 @@ class RunStore:
             try:
                 manifest = json.loads(manifest_path.read_text())
                 spec = manifest["spec"]
-                rows.append({"key": manifest["key"], "dataset": spec["dataset"], "method": spec["method"],
+                rows.append({"key": manifest["key"], "dataset": spec["dataset"],
+                             "content_hash": spec["content_hash"], "method": spec["method"],
                              "bottlenecks": ", ".join(map(str, spec["bottlenecks"])),
                              "settings": _settings_text(manifest.get("changed_settings", {})),
                              "split_seed": spec["split_seed"], "train_seed": spec["train_seed"],
@@ -172,7 +173,7 @@ class RunStore:
         return self.root / key
 
 
-RUN_COLUMNS = ["key", "dataset", "method", "bottlenecks", "settings", "split_seed", "train_seed", "test_size", "study",
+RUN_COLUMNS = ["key", "dataset", "content_hash", "method", "bottlenecks", "settings", "split_seed", "train_seed", "test_size", "study",
                "created", "seconds"]
 
 

@@ -1,29 +1,198 @@
 """Plain-data helpers of the dashboard (no Streamlit involved)."""
+import math
+from types import SimpleNamespace
+
+import numpy as np
 import pandas as pd
+import pytest
 
-from dashboard.summaries import method_labels, newest_runs_of_one_dataset, run_labels
-
-
-def test_run_labels_name_dataset_seed_and_changed_settings_and_stay_distinct():
-    runs = pd.DataFrame({
-        "key": ["aaaaaa1", "bbbbbb2", "cccccc3", "dddddd4"],
-        "dataset": ["digits", "digits", "digits", "iris"],
-        "methods": ["pca", "nonlinear_ae", "nonlinear_ae", "pca"],
-        "settings": ["pca: defaults", "nonlinear_ae: epochs=50", "nonlinear_ae: epochs=50", "pca: defaults"],
-        "seed": [0, 0, 0, 3]})
-    labels = run_labels(runs)
-    assert labels[0] == "digits, seed 0" and labels[3] == "iris, seed 3"
-    assert labels[1].startswith("digits, seed 0, epochs=50"), "a one-method run does not repeat its method"
-    assert len(set(labels[1:3])) == 2, "identical-looking runs are told apart by their key"
+from dashboard import summaries
+from dashboard.summaries import run_labels
+from pipelines import METHODS, Dataset, prepare
+from pipelines.reducers import REFERENCE
 
 
-def test_several_methods_keep_their_names_in_labels_and_display_names_are_used():
-    runs = pd.DataFrame({"key": ["k1"], "dataset": ["wine"], "methods": ["pca, nonlinear_ae"],
-                         "settings": ["pca: defaults; nonlinear_ae: epochs=7"], "seed": [0]})
-    assert run_labels(runs) == ["wine, seed 0, nonlinear_ae: epochs=7"]
-    assert method_labels("pca, nonlinear_ae") == "PCA, Nonlinear AE"
+def _listing(**columns) -> pd.DataFrame:
+    """Rows of `RunStore.runs()`: four digits runs and an iris run unless `columns` say otherwise."""
+    base = {"key": ["aaaaaa1", "bbbbbb2", "cccccc3", "dddddd4", "eeeeee5"],
+            "dataset": ["digits"] * 4 + ["iris"], "content_hash": ["d"] * 4 + ["i"],
+            "method": ["pca", "nonlinear_ae", "nonlinear_ae", "nonlinear_ae", "pca"],
+            "bottlenecks": ["1, 2", "1, 2", "1, 2", "4", "1, 2"],
+            "settings": ["defaults", "epochs=50", "epochs=50", "defaults", "defaults"],
+            "split_seed": [0] * 5, "train_seed": [0, 0, 0, 0, 3], "test_size": [0.2] * 5}
+    return pd.DataFrame({**base, **columns})
 
 
-def test_the_newest_dataset_s_runs_are_compared_first():
-    runs = pd.DataFrame({"key": ["a", "b", "c", "d"], "dataset": ["iris", "csv:x.csv", "iris", "iris"]})
-    assert newest_runs_of_one_dataset(runs, 2) == ["a", "c"]
+def test_run_labels_name_the_dataset_what_differs_and_changed_settings():
+    labels = run_labels(_listing())
+    assert labels[0] == "digits · k 1, 2 · training seed 0"
+    assert labels[3] == "digits · k 4 · training seed 0", "runs that differ only by sizes say so"
+    assert labels[4] == "iris · k 1, 2 · training seed 3"
+    assert labels[1].startswith("digits · k 1, 2 · training seed 0 · epochs=50")
+    assert len(set(labels[1:3])) == 2 and labels[1].endswith("[bbbbbb]"), "lookalikes get their key's start"
+    assert not any(METHODS[m].label in label for m in METHODS for label in labels), "charts show the method"
+
+
+def test_run_labels_leave_out_what_every_run_shares():
+    labels = run_labels(_listing(bottlenecks=["1, 2"] * 5, train_seed=[0] * 5))
+    assert labels[0] == "digits" and labels[4] == "iris"
+
+
+def test_the_sidebars_dataset_is_compared_first_else_the_newest_runs_dataset():
+    listing = _listing()
+    assert summaries.runs_to_compare(listing, "i", 3) == ["eeeeee5"]
+    assert summaries.runs_to_compare(listing, "d", 3) == ["aaaaaa1", "bbbbbb2", "cccccc3"]
+    assert summaries.runs_to_compare(listing, "not stored", 2) == ["aaaaaa1", "bbbbbb2"]
+    assert summaries.runs_to_compare(listing, None, 9) == ["aaaaaa1", "bbbbbb2", "cccccc3", "dddddd4"]
+
+
+def test_methods_are_shown_by_their_display_names():
+    assert [summaries.method_label(m) for m in METHODS] == [entry.label for entry in METHODS.values()]
+    assert summaries.method_label("retired_method") == "retired_method"
+
+
+AUTOENCODERS = [m for m in METHODS if METHODS[m].trained_by_gradient]
+LINEAR = next(m for m in AUTOENCODERS if METHODS[m].linear_decoder)
+NONLINEAR = next(m for m in AUTOENCODERS if not METHODS[m].linear_decoder)
+SIZES = (1, 2, 8, 32)
+SECONDS = {REFERENCE: 0.2, LINEAR: 3.0, NONLINEAR: 7.0}  # one wall time per method: its sizes train together
+
+
+def _scores(**changes: dict) -> pd.DataFrame:
+    """Healthy scores: PCA, a linear AE just above it, a nonlinear AE better at small k and a little worse at 32
+    (its train and test errors close); `changes` maps "method_k_split" to the values to replace."""
+    rows = []
+    for method in (REFERENCE, LINEAR, NONLINEAR):
+        for k in SIZES:
+            for split in ("train", "test"):
+                mse = (1.0 if split == "train" else 1.1) / (k + 1)
+                mse *= {REFERENCE: 1.0, LINEAR: 1.005, NONLINEAR: 0.7 if k <= 8 else 1.3}[method]
+                row = {"dataset": "toy", "method": method, "bottleneck": k, "split": split, "mse": mse,
+                       "r2": 1 - mse, "fit_seconds": SECONDS[method],
+                       "epochs": 50 if METHODS[method].trained_by_gradient else 0, "seed": 0}
+                row.update(changes.get(f"{method}_{k}_{split}", {}))
+                rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _scaled(scores: pd.DataFrame, method: str, k: int, split: str, factor: float) -> dict:
+    """Values that make `method`'s MSE at `k` on `split` `factor` times PCA's (R² to match)."""
+    reference = scores.query("method == @REFERENCE and bottleneck == @k and split == @split")["mse"].item()
+    return {f"{method}_{k}_{split}": {"mse": factor * reference, "r2": 1 - factor * reference}}
+
+
+def _rendered(table: pd.DataFrame) -> str:
+    return summaries.shown(table).to_string()
+
+
+def test_the_scores_table_leaves_epochs_out_where_there_are_none_and_shows_a_dash():
+    table = summaries.scores_table(_scores())
+    pca = table[table["Method"] == METHODS[REFERENCE].label]
+    autoencoders = table[table["Method"] != METHODS[REFERENCE].label]
+    assert pca["Epochs"].isna().all() and (autoencoders["Epochs"] == 50).all()
+    text = _rendered(table)
+    assert summaries.MISSING in text
+    assert not any(word in text for word in ("None", "nan", "<NA>"))
+
+
+def test_the_scores_table_shows_each_methods_whole_training_time_on_every_one_of_its_rows():
+    table = summaries.scores_table(_scores())
+    assert "all sizes" in summaries.TRAINING_SECONDS
+    for method, seconds in SECONDS.items():
+        rows = table[table["Method"] == METHODS[method].label]
+        assert len(rows) == len(SIZES) and (rows[summaries.TRAINING_SECONDS] == seconds).all()
+
+
+def _autoencoder(k: int, validation: bool, seconds: float) -> SimpleNamespace:
+    history = {"loss": [2.0, 1.0, 0.5], "val_loss": [2.1, 1.2, 0.9] if validation else []}
+    return SimpleNamespace(history_=history, n_epochs_=3, best_epoch_=3, fit_seconds_=seconds)
+
+
+def test_the_training_table_shows_a_dash_without_validation_and_the_methods_training_time():
+    runs = {}
+    for method, validation in ((LINEAR, False), (NONLINEAR, True)):
+        scores = _scores().query("method == @method and bottleneck in (1, 2)")
+        # models that would each report a share of the time: the table must show the method's whole time
+        models = {(method, k): _autoencoder(k, validation, SECONDS[method] / 2) for k in (1, 2)}
+        runs[method] = SimpleNamespace(models=models, scores=scores)
+    table = summaries.training_table(runs)
+    linear = table[table["Method"] == METHODS[LINEAR].label]
+    nonlinear = table[table["Method"] == METHODS[NONLINEAR].label]
+    assert linear["Best validation loss"].isna().all()
+    assert (nonlinear["Best validation loss"] == 0.9).all()
+    for method, rows in ((LINEAR, linear), (NONLINEAR, nonlinear)):
+        assert (rows[summaries.TRAINING_SECONDS] == SECONDS[method]).all()
+    text = _rendered(table)
+    assert summaries.MISSING in text and "None" not in text and "nan" not in text
+
+
+def test_healthy_training_gives_no_warning_even_where_the_nonlinear_ae_is_worse_than_pca():
+    assert summaries.training_warnings(_scores()) == []
+
+
+@pytest.mark.parametrize("split", ["test", "train"])
+def test_a_diverged_autoencoder_is_named_with_its_bottleneck_a_cause_and_a_remedy(split):
+    diverged = {f"{NONLINEAR}_2_test": {"mse": 4.0, "r2": -4.0}, f"{LINEAR}_8_{split}": {"mse": math.nan,
+                                                                                          "r2": math.nan}}
+    warnings = summaries.training_warnings(_scores(**diverged))
+    assert len(warnings) == 2
+    nonlinear = next(w for w in warnings if METHODS[NONLINEAR].label in w)
+    linear = next(w for w in warnings if METHODS[LINEAR].label in w)
+    assert "bottleneck 2" in nonlinear and "-4" in nonlinear
+    assert "bottleneck 8" in linear
+    assert all("diverged" in w and "learning rate" in w for w in warnings)
+
+
+def test_a_linear_decoder_clearly_worse_than_pca_breaks_theory_and_a_nonlinear_one_does_not():
+    scores = _scores()
+    worse = {**_scaled(scores, LINEAR, 8, "test", 1.10), **_scaled(scores, LINEAR, 32, "test", 1.06),
+             **_scaled(scores, LINEAR, 2, "test", 1.02),  # within the tolerance of a held-out split
+             **_scaled(scores, NONLINEAR, 32, "test", 1.10)}
+    (warning,) = summaries.training_warnings(_scores(**worse))
+    assert METHODS[LINEAR].label in warning and "bottlenecks 8 and 32" in warning
+    assert "PCA" in warning and "epochs" in warning
+
+
+def test_an_autoencoder_far_better_on_training_than_test_samples_is_said_to_overfit():
+    scores = _scores()
+    overfit = {**_scaled(scores, NONLINEAR, 32, "train", 0.3), **_scaled(scores, NONLINEAR, 32, "test", 2.5)}
+    (warning,) = summaries.training_warnings(_scores(**overfit))
+    assert METHODS[NONLINEAR].label in warning and "bottleneck 32" in warning
+    assert "overfit" in warning and "worse than PCA" in warning and "hidden layers" in warning
+
+
+def test_a_gap_that_pca_shows_too_is_the_splits_doing_not_overfitting():
+    scores = _scores()
+    gap = {**_scaled(scores, REFERENCE, 32, "train", 0.5), **_scaled(scores, NONLINEAR, 32, "train", 0.6)}
+    assert summaries.training_warnings(_scores(**gap)) == []
+
+
+def _prepared(labels: np.ndarray | None, label_name: str = "digit", scaling: str = "unit"):
+    X = np.random.default_rng(0).random((20, 4)).astype("float32") * 10
+    kind = None if labels is None else "categorical"
+    return prepare(Dataset("toy", X, labels, ("a", "b", "c", "d"), "", scaling, kind, label_name), seed=0)
+
+
+def test_the_worst_samples_name_the_label_column_by_the_datasets_label_name():
+    data = _prepared(np.arange(20) % 2)
+    errors = {REFERENCE: np.arange(len(data.test_index), dtype=float)}
+    worst = summaries.worst_samples(errors, data, 2)
+    assert "digit" in worst.columns and "Label" not in worst.columns
+    assert list(worst["Sample"]) == list(data.test_index[::-1][:2])
+
+
+def test_the_worst_samples_of_unlabelled_data_have_no_label_column():
+    data = _prepared(None)
+    worst = summaries.worst_samples({REFERENCE: np.ones(len(data.test_index))}, data, 2)
+    assert list(worst.columns) == ["method", "Method", "Sample", "MSE", "position"]
+
+
+def test_a_selected_sample_is_shown_with_each_methods_reconstruction_in_the_datas_units():
+    data = _prepared(None, scaling="standardize")
+    sample = int(data.test_index[3])
+    reconstructed = {m: data.X_test + i for i, m in enumerate((REFERENCE, LINEAR), 1)}
+    table = summaries.sample_reconstructions(data, reconstructed, sample)
+    assert list(table.index) == ["Original", METHODS[REFERENCE].label, METHODS[LINEAR].label]
+    assert list(table.columns) == ["a", "b", "c", "d"]
+    assert np.allclose(table.loc["Original"], data.dataset.X[sample], atol=1e-5)
+    assert np.allclose(table.loc[METHODS[LINEAR].label], data.to_original_units(data.X_test + 2)[3], atol=1e-4)

@@ -95,7 +95,7 @@ def test_point_clouds_are_3d():
 
 def test_principal_angles_and_loadings():
     angles = {1: np.array([0.5]), 2: np.array([0.1, 0.7])}
-    figure = figures.principal_angles(angles, chosen=2)
+    figure = figures.principal_angles(angles, method="linear_ae", chosen=2)
     assert list(figure.data[0].y) == [0.5, 0.1, 0.7]
     assert list(figure.data[1].y) == [0.5, 0.7]
     loadings = figures.direction_loadings(RNG.normal(size=(2, 3)), RNG.normal(size=(2, 3)), ["a", "b", "c"])

@@ -1,4 +1,4 @@
-"""Embeddings: each method's 2-D codes side by side, coloured by label; click a point to see its sample."""
+"""Embeddings: each method's codes as 2-D points side by side, coloured by label; click a point to see its sample."""
 import streamlit as st
 
 from dashboard import cache, state, summaries, trained
@@ -9,43 +9,50 @@ from pipelines import figures
 PREFIX = "embeddings"
 
 selection = trained.require_selection()
-dataset = selection.dataset
+dataset, k = selection.dataset, selection.bottleneck
 st.title("Embeddings")
-st.caption("Each method's model with a bottleneck of 2 codes, so every test sample becomes a point (code 1, code 2). "
-           "Samples that are alike should land close together. Hover over a point for its label and values; "
-           "click it to see the sample below.")
+st.caption("Every test sample becomes a point: samples that are alike should land close together. Hover over a "
+           "point for its label and values; click it to see the sample and its reconstructions below.")
 if selection.max_bottleneck < 2:
     st.info("These data have too few features for a 2-D embedding; try another dataset.")
     st.stop()
+shown_k = 2
+if k != 2 and st.toggle(summaries.chosen_codes_label(k), key=widget_key(PREFIX, "chosen_bottleneck")):
+    shown_k = k
+st.info(summaries.embedding_note(k, shown_k))
 if dataset.shape[1] == 3:
     st.plotly_chart(figures.point_cloud(dataset.X, summaries.continuous_labels(dataset), color_name=dataset.label_name,
                                         title="The data in their original 3-D space"))
 
-models = trained.models_at(selection, 2)
-codes = cache.embedding_codes(models)
+models = trained.models_at(selection, shown_k)
+codes = cache.planar_codes(models)
 quality = cache.embedding_quality(models)
+sample = state.selected_sample(selection.dataset_key, models.data.test_index)
 hover = None if dataset.image_shape else summaries.feature_values(dataset, models.data.test_index)
 for column, method in zip(st.columns(len(models.models)), models.models):
     chart_key = widget_key(PREFIX, f"chart_{method}")
     remember_click = state.remember_clicked_sample(chart_key, selection.dataset_key)
     column.plotly_chart(figures.embedding(codes[codes["method"] == method], method, label_name=dataset.label_name,
-                                          label_kind=dataset.label_kind, hover=hover),
+                                          label_kind=dataset.label_kind, hover=hover, bottleneck=shown_k,
+                                          highlight=sample),
                         key=chart_key, on_select=remember_click, selection_mode="points")
     trust, knn = column.columns(2)
     trust.metric("Trustworthiness", f"{quality[method]['trustworthiness']:.3f}",
-                 help="How far the 5 nearest neighbours of a point in the codes are also near it in the data "
-                      "(1 is perfect).")
+                 help="How far the 5 nearest neighbours of a point in the codes (all of them, not only the two axes "
+                      "drawn) are also near it in the data (1 is perfect).")
     knn.metric("k-NN accuracy", summaries.percent(quality[method]["knn_accuracy"]),
                help="Test accuracy of a 5-nearest-neighbour classifier on the codes; only for class labels.")
 
 st.subheader("Selected sample")
-sample = state.selected_sample(selection.dataset_key, models.data.test_index)
 st.caption(markdown_literal(summaries.sample_caption(dataset, sample)))
+reconstructed = cache.reconstructions(models)
 if dataset.image_shape:
-    st.plotly_chart(figures.image_grid({"Original": dataset.X[[sample]]}, dataset.image_shape,
-                                       title=f"Sample {sample}", cell=160), width="content")
+    position = summaries.position_in_test(models.data, sample)
+    st.plotly_chart(figures.image_grid(summaries.gallery(models.data, reconstructed, [position]), dataset.image_shape,
+                                       title=f"Sample {sample} and its reconstructions from {shown_k} codes", cell=120),
+                    width="content")
 else:
-    st.dataframe(summaries.feature_values(dataset, [sample]))
-st.download_button("Download the 2-D codes (CSV)", codes.to_csv(index=False).encode(),
-                   file_name=f"latent-lab-{summaries.file_stem(dataset)}-codes.csv", mime="text/csv",
+    st.dataframe(summaries.shown(summaries.sample_reconstructions(models.data, reconstructed, sample)))
+st.download_button("Download the points drawn (CSV)", codes.to_csv(index=False).encode(),
+                   file_name=f"latent-lab-{summaries.file_stem(dataset)}-codes-{shown_k}.csv", mime="text/csv",
                    icon=":material/download:", key=widget_key(PREFIX, "download"))

@@ -10,7 +10,9 @@ PREFIX = "curves"
 selection = trained.require_selection()
 st.title("Error curves")
 st.caption("How well each method reconstructs held-out test samples as the bottleneck grows: lower MSE and "
-           "higher R² are better. The dotted line marks the bottleneck chosen in the sidebar.")
+           "higher R² are better. The dotted line marks the bottleneck chosen in the sidebar. "
+           f"{summaries.units_note(selection.dataset)} R² is the share of the test data's variance the reconstruction "
+           "keeps: 1 is perfect, 0 no better than the average sample, and it compares across datasets.")
 left, middle, right = st.columns(3)
 log_x = left.toggle("Log-scale bottleneck axis", value=True, key=widget_key(PREFIX, "log_x"))
 log_y = middle.toggle("Log-scale MSE axis", key=widget_key(PREFIX, "log_y"))
@@ -26,11 +28,13 @@ for runs in trained.sweep_in_stages(selection):
                                                     show_train=show_train, log_x=log_x, log_y=log_y))
         r2_chart.plotly_chart(figures.error_curves(scores, "r2", units=units, chosen=selection.bottleneck,
                                                    show_train=show_train, log_x=log_x))
+for warning in summaries.training_warnings(scores):
+    st.warning(warning, icon=":material/warning:")
 
 st.subheader("The numbers")
-st.dataframe(summaries.scores_table(scores), hide_index=True,
-             column_config={c: st.column_config.NumberColumn(format="%.4g")
-                            for c in ["Test MSE", "Test R²", "Train MSE", "Train R²", "Fit seconds"]})
+st.dataframe(summaries.shown(summaries.scores_table(scores)), hide_index=True)
+st.caption(f"{summaries.TIMING_NOTE} A dash means the value does not apply: methods computed in one step, such as "
+           "PCA, run no epochs.")
 st.download_button("Download the scores (CSV)", scores.to_csv(index=False).encode(),
                    file_name=f"latent-lab-{summaries.file_stem(selection.dataset)}-scores.csv", mime="text/csv",
                    icon=":material/download:", key=widget_key(PREFIX, "download"))

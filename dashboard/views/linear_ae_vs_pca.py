@@ -4,7 +4,7 @@ import streamlit as st
 from dashboard import cache, summaries, trained
 from pipelines import figures
 
-PAIR = ("pca", "linear_ae")
+REFERENCE, LINEAR_AE = PAIR = ("pca", "linear_ae")  # this page is about these two methods
 MAX_DIRECTIONS = 8
 
 selection = trained.require_selection()
@@ -14,19 +14,23 @@ st.caption("A linear autoencoder trained on squared error learns the same subspa
            "but not necessarily the same directions: its codes can be any rotation and scaling of PCA's. "
            "Principal angles measure how far apart two subspaces are; all 0° means they are identical. "
            "This page trains both methods whatever the sidebar's method choice.")
-trained.sweep(selection, PAIR)
-angles = {size: cache.principal_angles(trained.models_at(selection, size, PAIR)) for size in selection.sweep_sizes}
+if set(trained.sweep(selection, PAIR)) != set(PAIR):
+    st.stop()  # one of the two could not train; the reason is shown above
+angles = {size: cache.principal_angles(trained.models_at(selection, size, PAIR), *PAIR)
+          for size in selection.sweep_sizes}
 chosen = trained.models_at(selection, k, PAIR)
-st.info(summaries.angles_sentence(cache.principal_angles(chosen), k))
-st.plotly_chart(figures.principal_angles(angles, chosen=k))
+if set(chosen.models) != set(PAIR):
+    st.stop()
+st.info(summaries.angles_sentence(cache.principal_angles(chosen, *PAIR), k))
+st.plotly_chart(figures.principal_angles(angles, method=LINEAR_AE, chosen=k))
 
 st.subheader("PCA components and the directions the linear AE recovered")
-pca_directions, ae_directions = cache.compared_directions(chosen)
+pca_directions, ae_directions = cache.compared_directions(chosen, *PAIR)
 shown = min(k, MAX_DIRECTIONS)
 names = summaries.direction_names(pca_directions[:shown], ae_directions[:shown])
 if dataset.image_shape:
     st.plotly_chart(figures.image_grid(
-        {"pca": pca_directions[:shown], "linear_ae": ae_directions[:shown]}, dataset.image_shape, diverging=True,
+        {REFERENCE: pca_directions[:shown], LINEAR_AE: ae_directions[:shown]}, dataset.image_shape, diverging=True,
         title=f"The first {shown} directions at bottleneck {k} ({figures.DIVERGING_LEGEND})", column_titles=names),
         width="content")
 else:

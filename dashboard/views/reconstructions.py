@@ -12,7 +12,7 @@ dataset, k = selection.dataset, selection.bottleneck
 st.title("Reconstructions")
 st.caption(f"Every method compresses each test sample to {k} code{'s' if k > 1 else ''} (the bottleneck chosen "
            "in the sidebar) and decodes it back. The closer the reconstruction is to the original, the less the "
-           "bottleneck lost.")
+           f"bottleneck lost. {summaries.units_note(dataset)}")
 models = trained.models_at(selection, k)
 data, units = models.data, summaries.mse_units(dataset)
 reconstructed = cache.reconstructions(models)

@@ -1,36 +1,81 @@
-"""Runs: every finished run kept on disk; overlay their error curves, download them, delete them."""
+"""Stored runs: every finished run kept on disk; overlay their error curves, download them, delete them."""
 from functools import partial
 
 import streamlit as st
 
-from dashboard import cache, summaries
+from dashboard import cache, state, summaries
+from dashboard.plain_text import markdown_literal
 from dashboard.state import widget_key
 from pipelines import figures
 from pipelines.store import RunStore
 
 PREFIX = "runs"
-DEFAULT_SHOWN = 3  # the newest runs of the newest dataset are compared until the user chooses others
+DEFAULT_SHOWN = 6  # the sidebar dataset's newest runs are compared until the user chooses others
 CHOSEN = widget_key(PREFIX, "chosen")
+DELETED = widget_key(PREFIX, "deleted")  # what the last deletion removed, said once after it
+
+
+CONFIRMING = widget_key(PREFIX, "confirming")  # the runs whose deletion waits for a confirmation
+
+
+def _ask_to_delete(keys: list[str]) -> None:
+    st.session_state[CONFIRMING] = list(keys)
+
+
+def _delete(store: RunStore, names: dict[str, str]) -> None:
+    keys = st.session_state.pop(CONFIRMING)
+    for key in keys:
+        store.delete(key)
+    cache.forget_trained_runs()
+    st.session_state[CHOSEN] = []  # their runs are gone; no other runs are shown in their place
+    st.session_state[DELETED] = [names[key] for key in keys]
+
+
+def _cancel() -> None:
+    st.session_state.pop(CONFIRMING, None)
+
+
+def _confirmation(store: RunStore, names: dict[str, str]) -> None:
+    """The question "delete these runs for good?" with the runs named, while a deletion waits for an answer."""
+    keys = [key for key in st.session_state[CONFIRMING] if key in names]
+    with st.container(border=True):
+        st.warning(f"Delete these {len(keys)} run(s) for good? They are trained again the next time a page needs "
+                   "them.", icon=":material/delete:")
+        st.markdown("\n".join(f"- {markdown_literal(names[key])}" for key in keys))
+        delete, cancel = st.columns(2)
+        delete.button("Delete for good", type="primary", key=widget_key(PREFIX, "delete"), on_click=_delete,
+                      args=(store, names), icon=":material/delete_forever:")
+        cancel.button("Cancel", key=widget_key(PREFIX, "cancel"), on_click=_cancel)
+
 
 store = RunStore()
 st.title("Stored runs")
-st.caption(f"Every finished training run is kept on disk, so a refresh or a restart never trains it again. "
-           f"Folder: `{store.root}` (set the LATENT_LAB_STORE environment variable to move it).")
+st.caption(f"Every finished training run is kept on disk, one per method and set of bottleneck sizes, so a refresh "
+           f"or a restart never trains it again. Folder: `{store.root}` (set the LATENT_LAB_STORE environment "
+           "variable to move it).")
+for name in st.session_state.pop(DELETED, []):
+    st.success(f"Deleted {markdown_literal(name)}.", icon=":material/delete:")
 listing = store.runs()
 if listing.empty:
     st.info("No runs are stored yet: open the Error curves page to train the first ones.")
     st.stop()
 
-st.dataframe(listing.drop(columns="key").assign(methods=listing["methods"].map(summaries.method_labels)),
-             hide_index=True,
-             column_config={"created": st.column_config.DatetimeColumn("created (UTC)", format="YYYY-MM-DD HH:mm:ss"),
-                            "seconds": st.column_config.NumberColumn("training seconds", format="%.1f"),
+listing = listing.assign(run=summaries.run_labels(listing), method_label=listing["method"].map(summaries.method_label))
+names = dict(zip(listing["key"], listing["run"] + " · " + listing["method_label"]))
+st.dataframe(listing[["run", "method_label", "bottlenecks", "settings", "split_seed", "train_seed", "test_size",
+                      "created", "seconds", "key"]], hide_index=True,
+             column_config={"run": "run", "method_label": "method", "split_seed": "split seed",
+                            "train_seed": "training seed",
+                            "created": st.column_config.DatetimeColumn("created (UTC)", format="YYYY-MM-DD HH:mm:ss"),
+                            "seconds": st.column_config.NumberColumn(
+                                "training seconds", format="%.1f",
+                                help="Wall time of training every bottleneck size of the run together."),
                             "test_size": st.column_config.NumberColumn("test fraction")})
-labels = dict(zip(listing["key"], summaries.run_labels(listing)))
-methods = dict(zip(listing["key"], listing["methods"].map(summaries.method_labels)))
-keys = st.multiselect("Runs to compare, download or delete", list(labels),
-                      default=summaries.newest_runs_of_one_dataset(listing, DEFAULT_SHOWN),
-                      format_func=lambda key: f"{labels[key]} · {methods[key]}", key=CHOSEN)
+selection = state.selection()
+start = summaries.runs_to_compare(listing, selection.dataset.content_hash if selection else None, DEFAULT_SHOWN)
+keys = st.multiselect("Runs to compare, download or delete", list(names), default=start,
+                      format_func=names.get, key=CHOSEN,
+                      help="Starts with the newest runs of the sidebar's dataset.")
 if not keys:
     st.info("Choose one or more runs above to compare, download or delete them.")
     st.stop()
@@ -39,19 +84,19 @@ left, right = st.columns(2)
 metric = left.radio("Metric", ["r2", "mse"], horizontal=True, key=widget_key(PREFIX, "metric"),
                     format_func={"r2": "R² (comparable across datasets)", "mse": "MSE"}.get)
 log_x = right.toggle("Log-scale bottleneck axis", value=True, key=widget_key(PREFIX, "log_x"))
-scores = cache.stored_scores(store.root, tuple(keys), tuple(labels[key] for key in keys))
+runs = listing.set_index("key").loc[keys, "run"]
+scores = cache.stored_scores(store.root, tuple(keys), tuple(runs))
 st.plotly_chart(figures.run_overlay(scores, metric, log_x=log_x))
+st.caption("Colour names the method and the dash the run, so runs of several methods under the same choices "
+           "share a dash.")
 
 download, delete = st.columns(2)
 download.download_button(f"Download {len(keys)} run(s): CSV and models (zip)",
                          partial(store.export_zip, keys),  # zipped only when clicked
                          file_name="latent-lab-runs.zip", mime="application/zip", icon=":material/download:",
-                         on_click="ignore", key=widget_key(PREFIX, "download"))
-with delete.popover(f"Delete {len(keys)} run(s)", icon=":material/delete:"):
-    st.write("Deleted runs are trained again the next time they are needed.")
-    if st.button("Delete for good", type="primary", key=widget_key(PREFIX, "delete")):
-        for key in keys:
-            store.delete(key)
-        cache.forget_trained_runs()
-        del st.session_state[CHOSEN]  # its runs are gone; start again from the newest
-        st.rerun()
+                         on_click="ignore", key=widget_key(PREFIX, "download"),
+                         help="One folder per run, with a README.txt saying what each holds.")
+delete.button(f"Delete {len(keys)} run(s)…", icon=":material/delete:", key=widget_key(PREFIX, "ask_delete"),
+              on_click=_ask_to_delete, args=(keys,))
+if st.session_state.get(CONFIRMING):
+    _confirmation(store, names)

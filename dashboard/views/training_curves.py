@@ -11,16 +11,16 @@ st.caption("Loss per epoch of every autoencoder in the sweep: solid lines on the
            "Click a legend entry to hide a bottleneck.")
 autoencoders = summaries.autoencoder_methods(selection.methods)
 if not autoencoders:
-    st.info("PCA is computed in one step and has no training curve; turn on an autoencoder in the sidebar.")
+    st.info(summaries.untrained_note(selection.methods))
     st.stop()
 runs = trained.sweep(selection, autoencoders)
 for method, run in runs.items():
     histories, best_epochs = summaries.histories(run, method)
-    st.plotly_chart(figures.loss_curves(histories, method, best_epochs))
+    st.plotly_chart(figures.loss_curves(histories, method, best_epochs, units=summaries.mse_units(selection.dataset)))
+st.caption(f"The loss is the mean squared error the model minimises, in the units the Error curves use. "
+           f"{summaries.units_note(selection.dataset)}")
 
 st.subheader("Every model")
-st.dataframe(summaries.training_table(runs), hide_index=True,
-             column_config={c: st.column_config.NumberColumn(format="%.4g")
-                            for c in ["Final training loss", "Best validation loss", "Fit seconds"]})
-st.caption("The models of one method train together in one computation; its time is split evenly between them. "
-           "The linear AE trains on all training samples without early stopping, so it has no validation loss.")
+st.dataframe(summaries.shown(summaries.training_table(runs)), hide_index=True)
+st.caption(f"{summaries.TIMING_NOTE} A dash for the validation loss means the model kept no validation samples: "
+           "it trains on every training sample without early stopping.")

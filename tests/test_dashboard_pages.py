@@ -1,0 +1,107 @@
+"""What the Error curves, Training, Embeddings and Reconstructions pages show, in Streamlit's AppTest on small,
+fast settings."""
+from __future__ import annotations
+
+import numpy as np
+from app_driver import DEFAULT_AUTOENCODERS, DEFAULT_ON, figures, open_page, shown, start, values
+
+from dashboard import state, summaries
+from pipelines import METHODS
+from pipelines.reducers import REFERENCE
+
+NONLINEAR = next(m for m in DEFAULT_AUTOENCODERS if not METHODS[m].linear_decoder)
+
+def _embeddings(app) -> list[dict]:
+    return [figure for figure in figures(app) if figure["layout"].get("clickmode") == "event+select"]
+
+
+def test_the_error_curves_table_shows_dashes_and_each_methods_whole_training_time(monkeypatch):
+    app = start(monkeypatch)
+    table = app.dataframe[0].value
+    text = shown(app.dataframe[0])
+    pca = (table["Method"] == METHODS[REFERENCE].label).to_numpy()
+    assert (text["Epochs"][pca] == summaries.MISSING).all()
+    assert not text.isin(["None", "nan", "<NA>"]).any().any()
+    assert table.groupby("Method")[summaries.TRAINING_SECONDS].nunique().eq(1).all()
+    assert any("train together" in caption.value for caption in app.main.caption)
+
+
+def test_the_error_curves_warn_about_an_autoencoder_that_diverged(monkeypatch):
+    real = summaries.scores_of
+
+    def diverged_at_two(runs):
+        scores = real(runs)
+        broken = ((scores["method"] == NONLINEAR) & (scores["bottleneck"] == 2) & (scores["split"] == "test"))
+        return scores.assign(mse=scores["mse"].mask(broken, 5.0), r2=scores["r2"].mask(broken, -4.0))
+
+    monkeypatch.setattr(summaries, "scores_of", diverged_at_two)
+    app = start(monkeypatch)
+    (warning,) = [w.value for w in app.warning if METHODS[NONLINEAR].label in w.value and "diverged" in w.value]
+    assert "bottleneck 2" in warning and "-4" in warning and "learning rate" in warning
+
+
+def test_the_training_table_shows_a_dash_without_validation_and_the_methods_training_time(monkeypatch):
+    app = open_page(start(monkeypatch), "views/training_curves.py")
+    table, text = app.dataframe[0].value, shown(app.dataframe[0])
+    no_validation = table["Best validation loss"].isna().to_numpy()
+    assert (text["Best validation loss"][no_validation] == summaries.MISSING).all()
+    assert not text.isin(["None", "nan"]).any().any()
+    assert table.groupby("Method")[summaries.TRAINING_SECONDS].nunique().eq(1).all()
+
+
+def test_embeddings_say_they_use_2_codes_and_can_show_the_sidebars_bottleneck_instead(monkeypatch):
+    app = open_page(start(monkeypatch, bottleneck=3), "views/embeddings.py")
+    note = app.info[0].value
+    assert "2-code model" in note and "bottleneck is 3" in note
+    assert all(f["layout"]["xaxis"]["title"]["text"] == "code 1" for f in _embeddings(app))
+
+    app.toggle(key="embeddings_chosen_bottleneck").set_value(True).run()
+    assert not app.exception, app.exception
+    charts = _embeddings(app)
+    assert len(charts) == len(DEFAULT_ON)
+    for figure in charts:
+        assert figure["layout"]["xaxis"]["title"]["text"] == "PC 1 of the 3 codes"
+        assert figure["layout"]["yaxis"]["title"]["text"] == "PC 2 of the 3 codes"
+        assert "3 codes" in figure["layout"]["title"]["text"]
+    assert "3-code model" in app.info[0].value
+
+
+def test_a_one_code_bottleneck_is_drawn_along_a_line(monkeypatch):
+    app = open_page(start(monkeypatch, bottleneck=1), "views/embeddings.py")
+    app.toggle(key="embeddings_chosen_bottleneck").set_value(True).run()
+    assert not app.exception, app.exception
+    for figure in _embeddings(app):
+        assert figure["layout"]["xaxis"]["title"]["text"] == "code 1"
+        assert not np.concatenate([values(trace["y"]) for trace in figure["data"]]).any()
+
+
+def test_the_selected_sample_is_ringed_in_every_chart_and_shown_with_each_reconstruction(monkeypatch):
+    app = open_page(start(monkeypatch), "views/embeddings.py")
+    first = _embeddings(app)[0]["data"][0]
+    sample = int(float(first["customdata"][-1][0]))  # a test sample other than the first, as if clicked
+    app.session_state[state.SELECTED_SAMPLES] = {app.session_state[state.SELECTION].dataset_key: sample}
+    app.run()
+    assert not app.exception, app.exception
+    for figure in _embeddings(app):
+        points = {int(float(c[0])): (x, y) for trace in figure["data"][:-1]
+                  for c, x, y in zip(values(trace["customdata"]), values(trace["x"]), values(trace["y"]))}
+        ring = figure["data"][-1]
+        (x,), (y,) = values(ring["x"]), values(ring["y"])
+        assert str(sample) in ring["name"] and (x, y) == points[sample]
+
+    table = app.dataframe[0].value
+    assert list(table.index) == ["Original", *(METHODS[m].label for m in DEFAULT_ON)]
+    assert any(f"Sample {sample}" in caption.value for caption in app.main.caption)
+
+
+def test_the_selected_image_is_shown_beside_each_methods_reconstruction(monkeypatch):
+    app = open_page(start(monkeypatch, dataset="digits"), "views/embeddings.py")
+    (grid,) = [f for f in figures(app) if f["layout"]["title"]["text"].startswith("Sample ")]
+    assert len(grid["data"]) == 1 + len(DEFAULT_ON), "the original and one reconstruction per method"
+
+
+def test_the_worst_samples_name_their_label_column_by_the_datasets_label_name(monkeypatch):
+    app = open_page(start(monkeypatch), "views/reconstructions.py")
+    label_name = app.session_state[state.SELECTION].dataset.label_name
+    columns = list(app.dataframe[0].value.columns)
+    assert label_name in columns and "Label" not in columns
