@@ -44,6 +44,11 @@ def _methods(selection: Selection, methods: Sequence[str] | None) -> tuple[str, 
             st.warning(f"**{METHODS[method].label}** is left out: {markdown_literal(selection.problems[method])}",
                        icon=":material/block:")
     ready = tuple(m for m in requested if m not in selection.problems)
+    n_training_rows = len(_data(selection).X_train)
+    for method in ready:
+        note = METHODS[method].fit_note(n_training_rows)
+        if note:
+            st.caption(f":material/info: **{METHODS[method].label}:** {markdown_literal(note)}")
     if not ready:
         st.info("Turn on at least one method that can train in the sidebar.")
         st.stop()

@@ -42,3 +42,23 @@ def test_a_larger_ridge_gives_a_smoother_decoder_with_a_larger_training_error():
     errors = [run(data.dataset, ["kernel_pca"], [3], params={"kernel_pca": {"alpha": alpha}})
               .scores.query("split == 'train'")["mse"].item() for alpha in (1e-3, 1.0)]
     assert errors[0] < errors[1]
+
+
+def test_it_appears_on_every_page_where_it_applies_and_says_when_it_subsamples(monkeypatch):
+    from app_driver import figures, open_page, start
+
+    label = METHODS["kernel_pca"].label
+    app = start(monkeypatch, methods=list(METHODS))
+    traces = {trace.get("name", "") for figure in figures(app) for trace in figure["data"]}
+    assert label in traces
+    for page in ("views/embeddings.py", "views/reconstructions.py", "views/stored_runs.py"):
+        open_page(app, page)
+        shown = [figure["layout"].get("title", {}).get("text", "") for figure in figures(app)]
+        shown += [trace.get("name", "") for figure in figures(app) for trace in figure["data"]]
+        shown += [str(option) for widget in app.multiselect for option in widget.options]
+        assert any(label in text for text in shown), page
+    open_page(app, "views/linear_ae_vs_pca.py")
+    assert not any(label in str(element.value) for element in app.main.markdown), "its decoder is not linear"
+
+    mnist = start(monkeypatch, dataset="mnist-5k", methods=["kernel_pca"], sweep_sizes=[2])
+    assert any("2,000 of the 4,000" in caption.value.replace("\\", "") for caption in mnist.main.caption)

@@ -1,0 +1,59 @@
+"""Background training jobs: a job nobody watches stops by itself, a watched one runs on, and a stopped one
+stores nothing; progress never claims that no time is left while epochs remain."""
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from dashboard.jobs import TrainingJob
+from pipelines import load_dataset, prepare, run_spec
+from pipelines.reducers.fused_training import _progress_message
+from pipelines.store import RunStore
+
+LONG = {"epochs": 100_000}  # far longer than any test waits
+
+
+@pytest.fixture(scope="module")
+def iris():
+    return load_dataset("iris")
+
+
+def _job(dataset, abandoned_after: float) -> TrainingJob:
+    spec = run_spec(dataset, "linear_ae", (1, 2), settings=LONG)
+    return TrainingJob(spec, prepare(dataset), abandoned_after=abandoned_after)
+
+
+def _stored(job: TrainingJob) -> bool:
+    return job.spec.key in set(RunStore().runs()["key"])
+
+
+def test_a_job_nobody_asks_about_stops_by_itself_and_stores_nothing(iris):
+    job = _job(iris, abandoned_after=1.0)
+    assert job._done.wait(120), "an abandoned job ends"
+    assert job.stopped and job.result is None and not _stored(job)
+
+
+def test_a_watched_job_keeps_training_until_it_is_stopped(iris):
+    job = _job(iris, abandoned_after=1.0)
+    deadline = time.monotonic() + 4.0
+    while time.monotonic() < deadline:
+        assert not job.wait(0.2), "a job that a page keeps asking about runs on"
+    assert job.fraction > 0
+    job.stop()
+    asked = time.monotonic()
+    assert job.wait(5.0) and time.monotonic() - asked < 1.5, "a stop ends the job within about a second"
+    assert job.stopped and not _stored(job)
+
+
+@pytest.mark.parametrize("epochs", [2, 7, 200])
+@pytest.mark.parametrize("seconds_per_epoch", [1e-4, 0.004, 0.3, 2.5])
+def test_progress_never_reads_zero_seconds_left_while_epochs_remain(epochs, seconds_per_epoch):
+    for epoch in range(epochs):
+        message = _progress_message(epoch, epochs, seconds_per_epoch * epoch)
+        assert f"epoch {epoch + 1}/{epochs}" in message
+        left = re.search(r"at most (\d+) s left", message)
+        assert left is None or int(left.group(1)) >= 1
+        if epoch + 1 < epochs and epoch > 0:
+            assert left or "under 1 s left" in message
