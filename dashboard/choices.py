@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields, replace
 
 import pipelines
 from pipelines import DEFAULT_DATASET, METHODS
+from pipelines.repeats import training_seeds
 
 DEFAULTS_VARIABLE = "LATENT_LAB_DASHBOARD_DEFAULTS"  # JSON overriding `Defaults` fields, e.g. for fast tests
 
@@ -22,6 +23,7 @@ class Defaults:
     test_size: float = 0.2
     split_seed: int = 0
     train_seed: int = 0
+    repeats: int = 1
     settings: dict[str, dict[str, object]] = field(default_factory=dict)  # per method, overrides of its schema
 
     def setting(self, method: str, name: str) -> object:
@@ -61,14 +63,21 @@ class Selection:
     methods: tuple[str, ...]  # chosen and able to train: valid settings, accepted data, within the cost limits
     test_size: float
     split_seed: int
-    train_seed: int
+    train_seed: int  # of the first repeat
     settings: dict[str, dict[str, object]]  # per method, the values of its settings schema
     problems: dict[str, str] = field(default_factory=dict)  # chosen methods that cannot train, and why
+    repeats: int = 1  # trainings of every method, with training seeds from train_seed up
 
-    def spec(self, method: str, sizes: tuple[int, ...]) -> pipelines.RunSpec:
-        """The run of `method` at `sizes` under these choices."""
-        return pipelines.run_spec(self.dataset, method, sizes, test_size=self.test_size, split_seed=self.split_seed,
-                                  train_seed=self.train_seed, settings=self.settings.get(method))
+    @property
+    def train_seeds(self) -> tuple[int, ...]:
+        """The training seed of every repeat."""
+        return training_seeds(self.train_seed, self.repeats)
+
+    def specs(self, method: str, sizes: tuple[int, ...]) -> tuple[pipelines.RunSpec, ...]:
+        """The runs of `method` at `sizes` under these choices, one per repeat (the first repeat's first)."""
+        return tuple(pipelines.run_spec(self.dataset, method, sizes, test_size=self.test_size,
+                                        split_seed=self.split_seed, train_seed=seed,
+                                        settings=self.settings.get(method)) for seed in self.train_seeds)
 
     def sizes_for(self, k: int) -> tuple[int, ...]:
         """Where models of bottleneck `k` come from: the sweep when it has `k`, else a run of `k` alone."""

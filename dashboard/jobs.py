@@ -13,24 +13,33 @@ from pipelines.store import RunStore
 ABANDONED_AFTER_SECONDS = 60.0  # a job nobody has looked at for this long stops, freeing the CPU and memory
 
 
-class TrainingJob:
-    """One run trained in a background thread; any page or session can read its progress, await or stop it."""
+def job_key(specs: tuple[pipelines.RunSpec, ...]) -> str:
+    """What names the training of these repeats, e.g. in the set of stopped trainings."""
+    return "-".join(spec.key for spec in specs)
 
-    def __init__(self, spec: pipelines.RunSpec, data: pipelines.PreparedData,
+
+class TrainingJob:
+    """One method's run, with all its repeats, trained in a background thread; any page or session can read its
+    progress, await or stop it."""
+
+    def __init__(self, specs: tuple[pipelines.RunSpec, ...], data: pipelines.PreparedData,
                  abandoned_after: float = ABANDONED_AFTER_SECONDS):
-        self.spec = spec
+        self.specs = specs
+        self.spec = specs[0]  # the first repeat's
+        self.key = job_key(specs)
         self.fraction, self.message = 0.0, "waiting to start"
-        self.result: pipelines.TaskResult | None = None
+        self.results: list[pipelines.TaskResult] | None = None  # one per repeat
         self.error: BaseException | None = None
         self.last_asked = time.monotonic()
         self._abandoned_after = abandoned_after
         self._stop_requested = threading.Event()
         self._done = threading.Event()
-        threading.Thread(target=self._train, args=(data,), name=f"train-{spec.method}", daemon=True).start()
+        threading.Thread(target=self._train, args=(data,), name=f"train-{self.spec.method}", daemon=True).start()
 
     def _train(self, data: pipelines.PreparedData) -> None:
         try:
-            self.result = RunStore().load_or_execute(self.spec, data, FitControl(self._report, self._should_stop))
+            self.results = RunStore().load_or_execute_together(self.specs, data,
+                                                               FitControl(self._report, self._should_stop))
         except BaseException as error:  # handed over to the page that waits for this job
             self.error = error
         finally:

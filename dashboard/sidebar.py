@@ -15,6 +15,7 @@ from dashboard.plain_text import markdown_literal
 from dashboard.state import widget_key
 from pipelines import DATASETS, METHODS
 from pipelines.reducers import Setting
+from pipelines.repeats import MAX_REPEATS, training_seeds
 
 PREFIX = "sidebar"
 UPLOAD = "Upload CSV…"
@@ -104,16 +105,16 @@ def _method_settings(methods: list[str], start: Defaults) -> tuple[dict[str, dic
 
 
 def _guard(methods: list[str], settings: dict, data: pipelines.PreparedData, sizes: list[int],
-           dataset: pipelines.Dataset) -> dict[str, str]:
+           dataset: pipelines.Dataset, seeds: tuple[int, ...]) -> dict[str, str]:
     """Methods that cannot train on these data at these sizes (not accepted, or over the cost limits), and why."""
     problems = {}
     for method in methods:
         reason = METHODS[method].accepts(dataset)
         if reason is None and sizes:
-            spec = pipelines.run_spec(dataset, method, sizes, test_size=data.test_size, split_seed=data.seed,
-                                      settings=settings.get(method))
+            specs = [pipelines.run_spec(dataset, method, sizes, test_size=data.test_size, split_seed=data.seed,
+                                        settings=settings.get(method), train_seed=seed) for seed in seeds]
             try:
-                pipelines.tasks.check_cost(spec, data)
+                pipelines.tasks.check_cost(specs, data)
             except pipelines.InputError as error:
                 reason = str(error)
         if reason:
@@ -150,8 +151,15 @@ def render() -> Selection | None:
         test_size = round(test_size, 6)  # a slider's 0.1 + 4 × 0.05 must split and key like a typed 0.3
         split_seed = st.number_input("Split seed", 0, 2**32 - 1, key=_initial("split_seed", start.split_seed),
                                      help="Seeds which samples are held out for testing.")
-        train_seed = st.number_input("Training seed", 0, 2**32 - 1, key=_initial("train_seed", start.train_seed),
-                                     help="Seeds the autoencoders' initial weights and batch order.")
+        seed_column, repeats_column = st.columns(2)
+        train_seed = seed_column.number_input(
+            "Training seed", 0, 2**32 - 1, key=_initial("train_seed", start.train_seed),
+            help="Seeds the autoencoders' initial weights, validation samples and batch order (the first repeat's).")
+        repeats = repeats_column.number_input(
+            "Repeats", 1, MAX_REPEATS, key=_initial("repeats", start.repeats),
+            help="Train every method this many times, with training seeds from the training seed up, on the same "
+                 "split. Error curves show the mean and spread; the other pages show the first repeat. Repeats "
+                 "of an autoencoder train together, in one computation.")
         try:
             data = cache.prepared(dataset_key, test_size, int(split_seed), dataset)
         except pipelines.InputError as error:
@@ -183,12 +191,14 @@ def render() -> Selection | None:
         if name == UPLOAD:
             st.caption("The page's link keeps your choices for a reload or to share, but not an uploaded file.")
     chosen_methods = [m for m in METHODS if m in methods]
-    problems.update(_guard([m for m in chosen_methods if m not in problems], settings, data, sorted(sweep), dataset))
+    problems.update(_guard([m for m in chosen_methods if m not in problems], settings, data, sorted(sweep), dataset,
+                           training_seeds(int(train_seed), int(repeats))))
     for method, reason in problems.items():
         if method in settings:  # settings errors were shown inside their expander
             st.sidebar.warning(markdown_literal(f"{METHODS[method].label}: {reason}"))
     selection = Selection(dataset, dataset_key, max_bottleneck, bottleneck, tuple(sorted(sweep)),
                           tuple(m for m in chosen_methods if m not in problems), test_size, int(split_seed),
-                          int(train_seed), settings, {m: problems[m] for m in chosen_methods if m in problems})
+                          int(train_seed), settings, {m: problems[m] for m in chosen_methods if m in problems},
+                          int(repeats))
     url_state.publish(selection, name == UPLOAD, start)
     return selection

@@ -11,6 +11,7 @@ from pandas.io.formats.style import Styler
 import pipelines
 from pipelines import METHODS
 from pipelines.reducers import REFERENCE
+from pipelines.repeats import paired_verdicts
 
 MISSING = "—"  # what a table shows where a value does not apply
 TRAINING_SECONDS = "Training seconds (all sizes of the method together)"
@@ -41,10 +42,19 @@ def _per_size(scores: pd.DataFrame) -> pd.DataFrame:
 
 
 def scores_table(scores: pd.DataFrame) -> pd.DataFrame:
-    """One row per method and bottleneck: test and training MSE and R², epochs (missing for methods without any)
-    and the method's training time."""
+    """One row per method and bottleneck: test and training MSE and R² (the mean ± standard deviation over
+    repeats when there are several), epochs (missing for methods without any) and the method's training time."""
     table = _per_size(scores).rename(columns=SCORE_NAMES)[list(SCORE_NAMES.values())]
-    test = scores[scores["split"] == "test"].set_index(["method", "bottleneck"])
+    repeats = scores.groupby(["method", "bottleneck", "split"])["train_seed"].nunique().max()
+    if repeats > 1:
+        spread = scores.pivot_table(index=["method", "bottleneck"], columns="split", values=["mse", "r2"],
+                                    aggfunc="std", sort=False)
+        spread.columns = [SCORE_NAMES[f"{split}_{metric}"] for metric, split in spread.columns]
+        for column in SCORE_NAMES.values():
+            table[column] = [f"{mean:.4g} ± {sd:.2g}" for mean, sd in zip(table[column], spread[column])]
+        table.insert(0, "Repeats", scores[scores["split"] == "test"].groupby(["method", "bottleneck"], sort=False)
+                     ["train_seed"].nunique())
+    test = scores[scores["split"] == "test"].groupby(["method", "bottleneck"], sort=False).first()
     epochs = test["epochs"].astype("Int64")
     gradient = epochs.index.get_level_values("method").map(lambda m: METHODS[m].trained_by_gradient)
     table["Epochs"] = epochs.where(gradient)
@@ -52,6 +62,21 @@ def scores_table(scores: pd.DataFrame) -> pd.DataFrame:
     table = table.reset_index().rename(columns={"method": "Method", "bottleneck": "Bottleneck"})
     table["Method"] = table["Method"].map(lambda m: METHODS[m].label)
     return table
+
+
+def verdicts(scores: pd.DataFrame, bottleneck: int | None = None) -> list[str]:
+    """One sentence per method (other than the reference) and bottleneck (only `bottleneck` if given): how many
+    repeats beat the reference, with a paired test when there are enough; none for a single repeat."""
+    if scores.groupby(["method", "bottleneck", "split"])["train_seed"].nunique().max() < 2:
+        return []
+    sentences = []
+    for method in scores["method"].unique():
+        if method == REFERENCE:
+            continue
+        for verdict in paired_verdicts(scores, method, REFERENCE):
+            if bottleneck is None or verdict.bottleneck == bottleneck:
+                sentences.append(verdict.sentence(METHODS[method].label, METHODS[REFERENCE].label))
+    return sentences
 
 
 def shown(table: pd.DataFrame) -> Styler:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from typing import Iterator, Sequence
 
+import pandas as pd
 import streamlit as st
 
 import pipelines
 from dashboard import cache, state
 from dashboard.choices import ModelsAt, Selection
-from dashboard.jobs import TrainingJob
+from dashboard.jobs import TrainingJob, job_key
 from dashboard.plain_text import markdown_literal
 from pipelines import METHODS
 
@@ -55,13 +56,13 @@ def _methods(selection: Selection, methods: Sequence[str] | None) -> tuple[str, 
     return ready
 
 
-def _train_again(spec_key: str) -> None:
-    state.stopped_runs().discard(spec_key)
+def _train_again(key: str) -> None:
+    state.stopped_runs().discard(key)
 
 
 def _stop(job: TrainingJob) -> None:
     job.stop()
-    state.stopped_runs().add(job.spec.key)
+    state.stopped_runs().add(job.key)
 
 
 def _data(selection: Selection) -> pipelines.PreparedData:
@@ -73,44 +74,54 @@ def _await(job: TrainingJob, data: pipelines.PreparedData, stage: str) -> None:
     st.html(HIDE_STALE)
     label = METHODS[job.spec.method].label
     with st.container(border=True):
-        estimate = pipelines.tasks.estimate(job.spec, data)
+        estimate = pipelines.tasks.estimate(job.specs, data)
         if estimate.is_slow:
             st.info(f"{label} will take {estimate.describe()} to train on this machine; you can stop it at any time.",
                     icon=":material/timer:")
         bar, stop = st.columns([5, 1], vertical_alignment="center")
         progress = bar.progress(job.fraction, text=f"{stage} · {label} · starting")
-        stop.button("Stop training", key=f"stop_{job.spec.key}", on_click=_stop, args=(job,),
+        stop.button("Stop training", key=f"stop_{job.key}", on_click=_stop, args=(job,),
                     icon=":material/stop_circle:")
         while not job.wait(PROGRESS_INTERVAL_SECONDS):
             hint = FIRST_EPOCH_HINT if job.fraction == 0 else ""
             progress.progress(job.fraction, text=f"{stage} · {label} · {markdown_literal(job.message)}{hint}")
 
 
+def _together(results: list[pipelines.TaskResult]) -> pipelines.TaskResult:
+    """One method's repeats as one result: the first repeat's models, every repeat's scores."""
+    first = results[0]
+    if len(results) == 1:
+        return first
+    return pipelines.TaskResult(first.spec, first.models, pd.concat([r.scores for r in results], ignore_index=True),
+                                first.seconds, from_store=all(r.from_store for r in results))
+
+
 def _run(selection: Selection, method: str, sizes: tuple[int, ...], stage: str) -> pipelines.TaskResult | None:
-    """The run of `method` at `sizes`, trained with progress if needed; None (with a message) if it was stopped."""
-    spec = selection.spec(method, sizes)
-    label = METHODS[method].label
-    if spec.key in state.stopped_runs():
+    """The run of `method` at `sizes` with every repeat, trained with progress if needed; None (with a message) if
+    it was stopped."""
+    specs = selection.specs(method, sizes)
+    key, label = job_key(specs), METHODS[method].label
+    if key in state.stopped_runs():
         st.info(f"Training of **{label}** was stopped before it finished, so nothing was stored and it is left out.",
                 icon=":material/stop_circle:")
-        st.button(f"Train {label} again", key=f"again_{spec.key}", on_click=_train_again, args=(spec.key,))
+        st.button(f"Train {label} again", key=f"again_{key}", on_click=_train_again, args=(key,))
         return None
     data = _data(selection)
-    job = cache.training_job(spec, data)
+    job = cache.training_job(specs, data)
     if job.stopped:
-        cache.training_job.clear(spec, data)  # it stopped unwatched, or before "Train again"; start afresh
-        job = cache.training_job(spec, data)
+        cache.training_job.clear(specs, data)  # it stopped unwatched, or before "Train again"; start afresh
+        job = cache.training_job(specs, data)
     if not job.wait(0):
         _await(job, data, stage)
     if job.stopped:
         return _run(selection, method, sizes, stage)
     if job.error is not None:
-        cache.training_job.clear(spec, data)  # a later run of the page tries again
+        cache.training_job.clear(specs, data)  # a later run of the page tries again
         if isinstance(job.error, pipelines.InputError):
             st.error(f"**{label}**: {markdown_literal(job.error)}")
             return None
         raise job.error
-    return job.result
+    return _together(job.results)
 
 
 def sweep_in_stages(selection: Selection, methods: Sequence[str] | None = None
@@ -144,5 +155,8 @@ def models_at(selection: Selection, k: int, methods: Sequence[str] | None = None
     runs = {m: run for m, run in runs.items() if run is not None}
     if not runs:
         st.stop()
+    if selection.repeats > 1:
+        st.caption(f":material/info: This page shows the first of {selection.repeats} repeats (training seed "
+                   f"{selection.train_seed}); the Error curves page shows every repeat's spread.")
     key = (tuple(run.spec.key for run in runs.values()), k)
     return ModelsAt(key, k, _data(selection), {m: run.models[(m, k)] for m, run in runs.items()})

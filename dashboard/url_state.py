@@ -11,6 +11,7 @@ import streamlit as st
 from dashboard.choices import Defaults, Selection
 from dashboard.state import URL_READ
 from pipelines import DATASETS, METHODS, InputError
+from pipelines.repeats import MAX_REPEATS
 
 PENDING = "url_pending"  # choices from the link that wait for their dataset to load (bottleneck, sweep sizes)
 NOTES = "url_notes"
@@ -48,6 +49,11 @@ def _restore_one(name: str, value: str) -> None:
         state[_sidebar_key("test_size")] = round(fraction * 20) / 20
     elif name in ("split_seed", "train_seed"):
         state[_sidebar_key(name)] = _ints(value)[0]
+    elif name == "repeats":
+        repeats = _ints(value)[0]
+        if not 1 <= repeats <= MAX_REPEATS:
+            raise InputError(f"repeats must be between 1 and {MAX_REPEATS}")
+        state[_sidebar_key(name)] = repeats
     elif "." in name and name.split(".", 1)[0] in METHODS:
         method, setting = name.split(".", 1)
         schema = {s.name: s for s in METHODS[method].settings}
@@ -100,7 +106,7 @@ def publish(selection: Selection, uploaded: bool, start: Defaults) -> None:
         params["methods"] = ",".join(m for m in METHODS if m in chosen)
     if selection.test_size != start.test_size:
         params["test"] = f"{selection.test_size:g}"
-    for name in ("split_seed", "train_seed"):
+    for name in ("split_seed", "train_seed", "repeats"):
         if getattr(selection, name) != getattr(start, name):
             params[name] = str(getattr(selection, name))
     for method, values in selection.settings.items():

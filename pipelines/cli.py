@@ -11,6 +11,7 @@ from pipelines.csv_loader import load_csv
 from pipelines.datasets import DATASETS, DEFAULT_DATASET, load_dataset
 from pipelines.errors import InputError
 from pipelines.reducers import METHODS
+from pipelines.repeats import MAX_REPEATS, summarise, training_seeds
 from pipelines.runs import run
 from pipelines.store import STORE_ENV_VAR, RunStore
 from pipelines.tasks import plan
@@ -56,6 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     sweep_parser.add_argument("--split-seed", type=int, default=None, help="seed of the train/test split (default 0)")
     sweep_parser.add_argument("--train-seed", type=int, default=None,
                               help="seed of the models' initial weights and batch order (default 0)")
+    repeats = sweep_parser.add_mutually_exclusive_group()
+    repeats.add_argument("--repeats", type=int, default=1,
+                         help="train every method this many times, with training seeds from --train-seed up "
+                              "(default 1)")
+    repeats.add_argument("--train-seeds", type=_int_list, default=None,
+                         help="comma-separated training seeds, one repeat each (instead of --repeats)")
     sweep_parser.add_argument("--param", action="append", default=[], metavar="METHOD.NAME=VALUE",
                               help="a method's setting, e.g. nonlinear_ae.hidden_layer_sizes=64,32 (repeatable); "
                                    "`python -m pipelines methods` lists them")
@@ -85,12 +92,23 @@ class _Progress:
 
 
 def _summary(results: pd.DataFrame) -> str:
-    test = results[results["split"] == "test"]
-    table = test.pivot_table(index="bottleneck", columns="method", values=["mse", "r2"])
-    methods = [m for m in METHODS if m in test["method"].unique()]
-    table = table.reindex(columns=pd.MultiIndex.from_product([["mse", "r2"], methods]))
-    table.columns = [f"{metric} {METHODS[m].label}" for metric, m in table.columns]
-    return "Held-out reconstruction error\n" + table.to_string(float_format=lambda v: f"{v:.4f}")
+    """Held-out MSE and R² per bottleneck and method: the mean over repeats, ± the standard deviation if several."""
+    test = summarise(results[results["split"] == "test"])
+    several = test["repeats"].max() > 1
+    methods = [m for m in METHODS if m in set(test["method"])]
+    columns = {}
+    for metric in ("mse", "r2"):
+        for method in methods:
+            rows = test[test["method"] == method].set_index("bottleneck")
+            text = rows[f"{metric}_mean"].map(lambda v: f"{v:.4f}")
+            if several:
+                text = text + " ± " + rows[f"{metric}_std"].map(lambda v: f"{v:.4f}")
+            columns[f"{metric} {METHODS[method].label}"] = text
+    table = pd.DataFrame(columns)
+    table.index.name = "bottleneck"
+    title = (f"Held-out reconstruction error, mean ± standard deviation over {test['repeats'].max()} repeats"
+             if several else "Held-out reconstruction error")
+    return title + "\n" + table.to_string()
 
 
 def _run_sweep(args: argparse.Namespace) -> None:
@@ -104,7 +122,12 @@ def _run_sweep(args: argparse.Namespace) -> None:
         print(f"note: {note}", file=sys.stderr)
     split_seed = args.split_seed if args.split_seed is not None else (args.seed or 0)
     train_seed = args.train_seed if args.train_seed is not None else (args.seed or 0)
-    options = dict(test_size=args.test_size, split_seed=split_seed, train_seed=train_seed,
+    if args.train_seeds is not None and args.train_seed is not None:
+        raise InputError("Give either --train-seed (with --repeats) or --train-seeds, not both.")
+    if not 1 <= args.repeats <= MAX_REPEATS:
+        raise InputError(f"--repeats must be between 1 and {MAX_REPEATS}, not {args.repeats}.")
+    seeds = args.train_seeds if args.train_seeds is not None else training_seeds(train_seed, args.repeats)
+    options = dict(test_size=args.test_size, split_seed=split_seed, train_seeds=seeds,
                    params=parse_params(args.param, args.methods))
     data, specs = plan(dataset, args.methods, args.bottlenecks, **options)  # refuses bad input before training
     for spec in specs:

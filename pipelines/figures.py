@@ -17,6 +17,7 @@ from plotly.subplots import make_subplots
 
 from pipelines.embeddings import plane_axis_names
 from pipelines.reducers import METHODS
+from pipelines.repeats import summarise
 
 CLASS_COLORS = qualitative.T10 + qualitative.Alphabet  # label classes; method colours come from METHODS
 MAX_HOVER_FEATURES = 8  # wider rows show their first features on hover
@@ -73,21 +74,53 @@ def _layout(figure: go.Figure, title: str, height: float = 420, margin: dict | N
     return figure
 
 
+def _translucent(color: str, alpha: float = 0.2) -> str:
+    """A "#rrggbb" colour as rgba with `alpha`, for bands under lines of that colour."""
+    red, green, blue = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red}, {green}, {blue}, {alpha})"
+
+
+BAND_NAMES = {"sd": "± 1 sd", "range": "min–max"}
+
+
+def _band(figure: go.Figure, part: pd.DataFrame, metric: str, method: str, name: str, band: str,
+          log_y: bool, group: str) -> None:
+    """A shaded band around the mean over repeats: ± 1 standard deviation or the range of the repeats."""
+    mean = part[f"{metric}_mean"].to_numpy()
+    if band == "sd":
+        low, high = mean - part[f"{metric}_std"].to_numpy(), mean + part[f"{metric}_std"].to_numpy()
+        if log_y:  # a log axis cannot draw values at or below zero; the lowest repeat bounds the band there
+            low = np.where(low > 0, low, part[f"{metric}_min"].to_numpy())
+    else:
+        low, high = part[f"{metric}_min"].to_numpy(), part[f"{metric}_max"].to_numpy()
+    x = part["bottleneck"].to_numpy()
+    figure.add_trace(go.Scatter(
+        x=np.concatenate([x, x[::-1]]), y=np.concatenate([high, low[::-1]]), fill="toself", mode="lines",
+        line=dict(width=0), fillcolor=_translucent(_color(method)), name=name, legendgroup=group, hoverinfo="skip"))
+
+
 def error_curves(scores: pd.DataFrame, metric: str, *, units: str, chosen: int | None = None,
-                 show_train: bool = False, log_x: bool = True, log_y: bool = False) -> go.Figure:
-    """`metric` ("mse" or "r2") against bottleneck size, one line per method; dashed lines for training data."""
+                 show_train: bool = False, log_x: bool = True, log_y: bool = False, band: str = "sd") -> go.Figure:
+    """`metric` ("mse" or "r2") against bottleneck size, one line per method; dashed lines for training data.
+    With several repeats (training seeds) a line is their mean, over a band of ± 1 standard deviation
+    (`band="sd"`) or of their range (`band="range"`)."""
     figure = go.Figure()
     splits = ["test", "train"] if show_train else ["test"]
-    for method, rows in scores.groupby("method", sort=False):
+    summary = summarise(scores)
+    for method, rows in summary.groupby("method", sort=False):
         for split in splits:
             part = rows[rows["split"] == split].sort_values("bottleneck")
+            repeats = int(part["repeats"].max())
+            name = f"{_label(method)} ({split})" if show_train else _label(method)
+            if repeats > 1:
+                _band(figure, part, metric, method, f"{name}: {BAND_NAMES[band]} over {repeats} repeats", band,
+                      log_y and metric == "mse", group=f"{method} {split}")
+                name = f"{name}, mean of {repeats}"
             figure.add_trace(go.Scatter(
-                x=part["bottleneck"], y=part[metric], mode="lines+markers",
-                name=f"{_label(method)} ({split})" if show_train else _label(method),
+                x=part["bottleneck"], y=part[f"{metric}_mean"], mode="lines+markers", name=name,
                 line=_line(method, "solid" if split == "test" else "dash"), opacity=_opacity(method),
-                marker=_marker(method),
-                hovertemplate=f"{_label(method)}, {split}<br>bottleneck %{{x}}<br>{metric.upper()} %{{y:.4g}}"
-                              "<extra></extra>"))
+                marker=_marker(method), legendgroup=f"{method} {split}",
+                hovertemplate=f"{name}, {split}<br>bottleneck %{{x}}<br>{metric.upper()} %{{y:.4g}}<extra></extra>"))
     if chosen is not None:
         _mark_chosen(figure, chosen, log_x)
     y_title = f"MSE ({units})" if metric == "mse" else METRIC_TITLES[metric] + " (1 = perfect)"

@@ -45,13 +45,25 @@ def check_methods(methods: Iterable[str]) -> list[str]:
 def fit_group(method: str, bottlenecks: Sequence[int], X_train, params: Mapping[str, object] | None = None,
               control: FitControl | None = None) -> Models:
     """`method` fitted at every size in `bottlenecks`, as its registry entry fits a group (together if it can)."""
-    entry = METHODS[method]
-    reducers = [make_reducer(method, k, **(params or {})) for k in bottlenecks]
+    (models,) = fit_repeats(method, bottlenecks, X_train, [params or {}], control)
+    return models
+
+
+def fit_repeats(method: str, bottlenecks: Sequence[int], X_train, repeats: Sequence[Mapping[str, object]],
+                control: FitControl | None = None) -> list[Models]:
+    """`method` fitted at every size in `bottlenecks` once per parameter set in `repeats` (they differ only in
+    their seed, `random_state`): all in one computation when the method fuses seeds, else one repeat after another."""
+    entry, control = METHODS[method], control or FitControl()
+    reducers = [[make_reducer(method, k, **params) for k in bottlenecks] for params in repeats]
     # Once TensorFlow has run, its idle threads and a multi-threaded BLAS fight over 2 cores: PCA fits were
     # measured 4-30x slower. One BLAS thread is fast for the sizes a method without gradients fits here.
     with nullcontext() if entry.trained_by_gradient else threadpool_limits(limits=1, user_api="blas"):
-        entry.fit_group(reducers, X_train, control or FitControl())
-    return {(method, k): reducer for k, reducer in zip(bottlenecks, reducers)}
+        if entry.fuses_seeds or len(reducers) == 1:
+            entry.fit_group([r for group in reducers for r in group], X_train, control)
+        else:
+            for i, group in enumerate(reducers):
+                entry.fit_group(group, X_train, control.scaled(i / len(reducers), 1 / len(reducers)))
+    return [{(method, k): reducer for k, reducer in zip(bottlenecks, group)} for group in reducers]
 
 
 def fit_reducers(data: PreparedData, methods: Sequence[str], bottlenecks: Sequence[int], seed: int = 0,
@@ -65,6 +77,7 @@ def fit_reducers(data: PreparedData, methods: Sequence[str], bottlenecks: Sequen
                 progress((i + fraction) / len(methods), f"{label}: {message}")
 
         settings = {**(params or {}).get(method, {}), "random_state": seed}
+        report(0.0, "starting")
         models.update(fit_group(method, bottlenecks, data.X_train, settings, FitControl(report)))
     return models
 

@@ -23,20 +23,22 @@ class RunResult:
     """Everything a run produced: the prepared data, the fitted models and their tidy scores."""
 
     data: PreparedData
-    models: Models
-    scores: pd.DataFrame
+    models: Models  # of the first training seed; `repeats` holds every seed's
+    scores: pd.DataFrame  # every repeat's: one row per method, bottleneck, split and training seed
     seconds: float  # how long the run's tasks took when they were computed
     from_store: bool = False  # every task came from the store
+    repeats: dict[int, Models] | None = None  # training seed -> models, in the order the seeds were given
 
 
 def run(dataset: Dataset, methods: Sequence[str], bottlenecks: Sequence[int], *, test_size: float = 0.2,
-        split_seed: int = 0, train_seed: int = 0, params: Mapping[str, Mapping] | None = None,
+        split_seed: int = 0, train_seeds: Sequence[int] = (0,), params: Mapping[str, Mapping] | None = None,
         progress: ProgressCallback | None = None, store: "RunStore | None" = None,
         executor: Executor | None = None) -> RunResult:
-    """Split `dataset`, fit every method at every bottleneck on the training rows and score both splits; tasks
-    already in `store` are loaded, the others run on `executor` (in this process by default) and are stored."""
+    """Split `dataset`, fit every method at every bottleneck on the training rows once per training seed (the
+    repeats) and score both splits; tasks already in `store` are loaded, the others run on `executor` (in this
+    process by default) and are stored."""
     data, specs = plan(dataset, methods, bottlenecks, test_size=test_size, split_seed=split_seed,
-                       train_seed=train_seed, params=params)
+                       train_seeds=train_seeds, params=params)
     weights = {spec.key: METHODS[spec.method].relative_cost for spec in specs}
     done: dict[str, float] = {}
 
@@ -59,13 +61,17 @@ def run(dataset: Dataset, methods: Sequence[str], bottlenecks: Sequence[int], *,
             store.save(result)
         results[result.spec.key] = result
     ordered = [results[spec.key] for spec in specs]
-    return RunResult(data, {key: model for r in ordered for key, model in r.models.items()},
-                     pd.concat([r.scores for r in ordered], ignore_index=True), sum(r.seconds for r in ordered),
-                     from_store=all(r.from_store for r in ordered))
+    repeats: dict[int, Models] = {}
+    for result in ordered:
+        repeats.setdefault(result.spec.train_seed, {}).update(result.models)
+    # Repeats of a method trained together report the same wall time: count each group's once.
+    seconds = sum({(r.spec.method, r.seconds): r.seconds for r in ordered}.values())
+    return RunResult(data, next(iter(repeats.values())), pd.concat([r.scores for r in ordered], ignore_index=True),
+                     seconds, from_store=all(r.from_store for r in ordered), repeats=repeats)
 
 
 def sweep(datasets: Sequence[str | Dataset], methods: Sequence[str], bottlenecks: Sequence[int], *,
-          test_size: float = 0.2, split_seed: int = 0, train_seed: int = 0,
+          test_size: float = 0.2, split_seed: int = 0, train_seeds: Sequence[int] = (0,),
           params: Mapping[str, Mapping] | None = None, progress: ProgressCallback | None = None) -> pd.DataFrame:
     """Error of every method at every bottleneck on every dataset, train and test, as one tidy frame."""
     frames = []
@@ -77,5 +83,5 @@ def sweep(datasets: Sequence[str | Dataset], methods: Sequence[str], bottlenecks
                 progress((i + fraction) / len(datasets), f"{name}: {message}")
 
         frames.append(run(dataset, methods, bottlenecks, test_size=test_size, split_seed=split_seed,
-                          train_seed=train_seed, params=params, progress=report).scores)
+                          train_seeds=train_seeds, params=params, progress=report).scores)
     return pd.concat(frames, ignore_index=True)

@@ -18,6 +18,7 @@ import threading
 import time
 import uuid
 import zipfile
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 
@@ -28,7 +29,7 @@ from pipelines.persistence import load_reducer, save_reducer
 from pipelines.preprocessing import PreparedData
 from pipelines.reducers import METHODS, FitControl
 from pipelines.run_spec import RunSpec
-from pipelines.tasks import TaskResult, execute
+from pipelines.tasks import TaskResult, execute_together
 
 STORE_ENV_VAR = "LATENT_LAB_STORE"
 
@@ -79,14 +80,24 @@ class RunStore:
 
     def load_or_execute(self, spec: RunSpec, data: PreparedData, control: FitControl | None = None) -> TaskResult:
         """The stored result of `spec`, fitting and storing it first if there is none."""
+        (result,) = self.load_or_execute_together([spec], data, control)
+        return result
+
+    def load_or_execute_together(self, specs: Sequence[RunSpec], data: PreparedData,
+                                 control: FitControl | None = None) -> list[TaskResult]:
+        """The stored results of one method's repeats `specs`, fitting the missing ones together and storing them
+        first."""
         self.root.mkdir(parents=True, exist_ok=True)
-        with FileLock(str(self.root / f"{spec.key}.lock")):
-            stored = self.load(spec, data)
-            if stored is not None:
-                return stored
-            result = execute(spec, data, control)
-            self.save(result)
-            return result
+        with ExitStack() as locks:
+            for key in sorted({spec.key for spec in specs}):  # one order everywhere, so two sessions cannot deadlock
+                locks.enter_context(FileLock(str(self.root / f"{key}.lock")))
+            results = {spec.key: self.load(spec, data) for spec in specs}
+            missing = [spec for spec in specs if results[spec.key] is None]
+            if missing:
+                for result in execute_together(missing, data, control):
+                    self.save(result)
+                    results[result.spec.key] = result
+            return [results[spec.key] for spec in specs]
 
     def load(self, spec: RunSpec, data: PreparedData) -> TaskResult | None:
         """The stored run, or None when it is missing or damaged (a damaged entry is deleted)."""
@@ -173,8 +184,8 @@ class RunStore:
         return self.root / key
 
 
-RUN_COLUMNS = ["key", "dataset", "content_hash", "method", "bottlenecks", "settings", "split_seed", "train_seed", "test_size", "study",
-               "created", "seconds"]
+RUN_COLUMNS = ["key", "dataset", "content_hash", "method", "bottlenecks", "settings", "split_seed", "train_seed",
+               "test_size", "study", "created", "seconds"]
 
 
 def _plain(value):

@@ -1,8 +1,9 @@
-"""Fitting as plan → tasks → executor. A task is one `RunSpec`: a method's bottleneck sizes that fit together.
+"""Fitting as plan → tasks → executor. A task is one `RunSpec`: a method's bottleneck sizes under one training
+seed; repeats of a method (the same spec under other training seeds) fit together when the method fuses seeds.
 
-`plan` turns a request into tasks, `execute` fits one task and returns its result, and an executor runs many,
-turning each fit's progress into a stream of plain `ProgressEvent`s that can cross a process boundary. Executors
-never write the run store: the driver that called them does.
+`plan` turns a request into tasks, `execute_together` fits one method's repeats and returns a result per spec,
+and an executor runs many, turning each fit's progress into a stream of plain `ProgressEvent`s that can cross a
+process boundary. Executors never write the run store: the driver that called them does.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pandas as pd
 from pipelines import cost
 from pipelines.datasets import Dataset
 from pipelines.errors import InputError
-from pipelines.fitting import Models, check_bottlenecks, check_methods, fit_group, score_reducers
+from pipelines.fitting import Models, check_bottlenecks, check_methods, fit_repeats, score_reducers
 from pipelines.preprocessing import PreparedData, prepare
 from pipelines.reducers import METHODS, FitControl
 from pipelines.run_spec import RunSpec, run_spec
@@ -42,43 +43,75 @@ class TaskResult:
 
 
 def plan(dataset: Dataset, methods: Sequence[str], bottlenecks: Sequence[int], *, test_size: float = 0.2,
-         split_seed: int = 0, train_seed: int = 0,
+         split_seed: int = 0, train_seeds: Sequence[int] = (0,),
          params: Mapping[str, Mapping[str, object]] | None = None) -> tuple[PreparedData, list[RunSpec]]:
-    """The prepared split and one task per method; refuses methods that cannot take the data or cost too much."""
+    """The prepared split and one task per method and training seed (method by method); refuses methods that
+    cannot take the data or cost too much."""
     data = prepare(dataset, test_size=test_size, seed=split_seed)
     sizes = check_bottlenecks(bottlenecks, data)
+    seeds = check_seeds(train_seeds)
     specs = []
     for method in check_methods(methods):
         reason = METHODS[method].accepts(dataset)
         if reason:
             raise InputError(reason)
-        spec = run_spec(dataset, method, sizes, test_size=test_size, split_seed=split_seed, train_seed=train_seed,
-                        settings=(params or {}).get(method))
-        check_cost(spec, data)
-        specs.append(spec)
+        repeats = [run_spec(dataset, method, sizes, test_size=test_size, split_seed=split_seed, train_seed=seed,
+                            settings=(params or {}).get(method)) for seed in seeds]
+        check_cost(repeats, data)
+        specs += repeats
     return data, specs
 
 
-def estimate(spec: RunSpec, data: PreparedData) -> cost.Estimate:
-    """What fitting `spec` on `data` will cost."""
-    return METHODS[spec.method].estimate_cost(dict(spec.params), len(data.X_train), data.n_features,
-                                              spec.bottlenecks)
+def check_seeds(seeds: Sequence[int]) -> list[int]:
+    """Distinct training seeds in their given order, at least one, each a non-negative whole number."""
+    distinct = list(dict.fromkeys(int(seed) for seed in seeds))
+    if not distinct or any(seed < 0 for seed in distinct):
+        raise InputError("Training seeds must be one or more whole numbers from 0 up, e.g. 0,1,2.")
+    return distinct
 
 
-def check_cost(spec: RunSpec, data: PreparedData) -> cost.Estimate:
-    """The estimate of `spec`, refused with one clear sentence when it exceeds the limits."""
-    guess = estimate(spec, data)
-    cost.check(METHODS[spec.method].label, guess)
+def estimate(specs: Sequence[RunSpec], data: PreparedData) -> cost.Estimate:
+    """What fitting one method's `specs` (repeats under several training seeds) on `data` will cost together."""
+    spec = specs[0]
+    one = METHODS[spec.method].estimate_cost(dict(spec.params), len(data.X_train), data.n_features, spec.bottlenecks)
+    return cost.Estimate(one.parameters, one.widest_layer, one.seconds * len(specs), one.memory_bytes * len(specs))
+
+
+def check_cost(specs: Sequence[RunSpec], data: PreparedData) -> cost.Estimate:
+    """The estimate of `specs`, refused with one clear sentence when it exceeds the limits."""
+    guess = estimate(specs, data)
+    cost.check(METHODS[specs[0].method].label, guess)
     return guess
+
+
+def execute_together(specs: Sequence[RunSpec], data: PreparedData, control: FitControl | None = None
+                     ) -> list[TaskResult]:
+    """Fit one method's `specs` (the same sizes and settings under several training seeds) on `data`, in one
+    computation where the method allows it, and score each on both splits."""
+    first = specs[0]
+    if any(spec.method != first.method or spec.bottlenecks != first.bottlenecks for spec in specs):
+        raise ValueError("Only repeats of one method at the same bottleneck sizes fit together.")
+    started = time.perf_counter()
+    fitted = fit_repeats(first.method, first.bottlenecks, data.X_train, [spec.estimator_params() for spec in specs],
+                         control)
+    seconds = time.perf_counter() - started  # of every repeat together: they do not take turns
+    return [TaskResult(spec, models, score_reducers(models, data, fit_seconds=seconds, train_seed=spec.train_seed),
+                       seconds) for spec, models in zip(specs, fitted)]
 
 
 def execute(spec: RunSpec, data: PreparedData, control: FitControl | None = None) -> TaskResult:
     """Fit `spec` on `data` (its split) and score its models on both splits."""
-    started = time.perf_counter()
-    models = fit_group(spec.method, spec.bottlenecks, data.X_train, spec.estimator_params(), control)
-    seconds = time.perf_counter() - started
-    return TaskResult(spec, models, score_reducers(models, data, fit_seconds=seconds, train_seed=spec.train_seed),
-                      seconds)
+    (result,) = execute_together([spec], data, control)
+    return result
+
+
+def repeat_groups(specs: Sequence[RunSpec]) -> list[list[RunSpec]]:
+    """`specs` grouped into what fits together: one method's specs that differ only in their training seed."""
+    groups: dict[tuple, list[RunSpec]] = {}
+    for spec in specs:
+        settings = tuple((name, value) for name, value in spec.params if name != "random_state")
+        groups.setdefault((spec.method, spec.bottlenecks, spec.split_seed, spec.test_size, settings), []).append(spec)
+    return list(groups.values())
 
 
 EventSink = Callable[[ProgressEvent], None]
@@ -93,14 +126,15 @@ class Executor(Protocol):
 
 
 class InProcessExecutor:
-    """Runs tasks one after another in this process."""
+    """Runs tasks in this process: each method's repeats together, one method after another."""
 
     def map(self, specs: Sequence[RunSpec], data: PreparedData, on_event: EventSink | None = None,
             should_stop: Callable[[], bool] | None = None) -> Iterator[TaskResult]:
-        """Fit each task in turn, reporting its progress as events."""
-        for spec in specs:
-            def report(fraction: float, message: str, key: str = spec.key) -> None:
+        """Fit each group of repeats in turn, reporting its progress as events of each of its tasks."""
+        for group in repeat_groups(specs):
+            def report(fraction: float, message: str, keys: tuple[str, ...] = tuple(s.key for s in group)) -> None:
                 if on_event is not None:
-                    on_event(ProgressEvent(key, fraction, message))
+                    for key in keys:
+                        on_event(ProgressEvent(key, fraction, message))
 
-            yield execute(spec, data, FitControl(report, should_stop))
+            yield from execute_together(group, data, FitControl(report, should_stop))

@@ -77,14 +77,14 @@ def trainings(monkeypatch, tmp_path) -> list[tuple[str, tuple[int, ...]]]:
     st.cache_data.clear()
     monkeypatch.setenv(STORE_ENV_VAR, str(tmp_path / "runs"))
     runs: list[tuple[str, tuple[int, ...]]] = []
-    real_execute = pipelines.store.execute
+    real_execute = pipelines.tasks.execute_together
 
-    def counted_execute(spec, data, control=None):
-        runs.append((spec.method, spec.bottlenecks))
-        return real_execute(spec, data, control)
+    def counted_execute(specs, data, control=None):
+        runs.extend((spec.method, spec.bottlenecks) for spec in specs)
+        return real_execute(specs, data, control)
 
-    monkeypatch.setattr(pipelines.store, "execute", counted_execute)  # the dashboard's path
-    monkeypatch.setattr(pipelines.tasks, "execute", counted_execute)  # the command line's, through an executor
+    monkeypatch.setattr(pipelines.store, "execute_together", counted_execute)  # the dashboard's path
+    monkeypatch.setattr(pipelines.tasks, "execute_together", counted_execute)  # the command line's, by an executor
     return runs
 
 

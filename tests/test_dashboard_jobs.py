@@ -22,7 +22,7 @@ def iris():
 
 def _job(dataset, abandoned_after: float) -> TrainingJob:
     spec = run_spec(dataset, "linear_ae", (1, 2), settings=LONG)
-    return TrainingJob(spec, prepare(dataset), abandoned_after=abandoned_after)
+    return TrainingJob((spec,), prepare(dataset), abandoned_after=abandoned_after)
 
 
 def _stored(job: TrainingJob) -> bool:
@@ -32,7 +32,7 @@ def _stored(job: TrainingJob) -> bool:
 def test_a_job_nobody_asks_about_stops_by_itself_and_stores_nothing(iris):
     job = _job(iris, abandoned_after=1.0)
     assert job._done.wait(120), "an abandoned job ends"
-    assert job.stopped and job.result is None and not _stored(job)
+    assert job.stopped and job.results is None and not _stored(job)
 
 
 def test_a_watched_job_keeps_training_until_it_is_stopped(iris):

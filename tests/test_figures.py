@@ -16,10 +16,11 @@ from pipelines import METHODS, figures
 RNG = np.random.default_rng(0)
 
 
-def _scores() -> pd.DataFrame:
-    rows = [{"dataset": "toy", "method": m, "bottleneck": k, "split": split, "mse": 1.0 / k, "r2": 1 - 1.0 / k,
-             "fit_seconds": 0.1, "epochs": 5, "seed": 0}
-            for m in METHODS for k in (1, 2, 4) for split in ("train", "test")]
+def _scores(train_seeds=(0,)) -> pd.DataFrame:
+    """Tidy scores of every method at k = 1, 2, 4; each training seed adds its seed / 10 to the MSE."""
+    rows = [{"dataset": "toy", "method": m, "bottleneck": k, "split": split, "mse": 1.0 / k + seed / 10,
+             "r2": 1 - 1.0 / k - seed / 10, "fit_seconds": 0.1, "epochs": 5, "split_seed": 0, "train_seed": seed}
+            for m in METHODS for k in (1, 2, 4) for split in ("train", "test") for seed in train_seeds]
     return pd.DataFrame(rows)
 
 
@@ -37,6 +38,29 @@ def test_error_curves_draw_one_line_per_method_in_its_colour_and_mark_the_bottle
     assert "per feature" in figure.layout.yaxis.title.text
     assert figure.layout.annotations[0].text == "chosen: 2"
     assert figure.layout.annotations[0].x == pytest.approx(np.log10(2))  # log axes place annotations by log10
+
+
+@pytest.mark.parametrize("band", ["sd", "range"])
+def test_repeats_draw_their_mean_over_a_band_named_in_the_legend(band):
+    seeds = (0, 1, 5)
+    figure = figures.error_curves(_scores(train_seeds=seeds), "mse", units="", band=band)
+    bands, lines = figure.data[::2], figure.data[1::2]
+    assert len(lines) == len(METHODS)
+    offsets = np.array(seeds) / 10
+    above, below = ((offsets.std(ddof=1),) * 2 if band == "sd"
+                    else (offsets.max() - offsets.mean(), offsets.mean() - offsets.min()))
+    for method, band_trace, line in zip(METHODS.values(), bands, lines):
+        assert line.name == f"{method.label}, mean of 3" and band_trace.fill == "toself"
+        assert figures.BAND_NAMES[band] in band_trace.name and "3 repeats" in band_trace.name
+        np.testing.assert_allclose(line.y, 1 / np.array([1, 2, 4]) + offsets.mean())
+        upper, lower = np.asarray(band_trace.y[:3]), np.asarray(band_trace.y[3:][::-1])
+        np.testing.assert_allclose(upper - np.asarray(line.y), above)
+        np.testing.assert_allclose(np.asarray(line.y) - lower, below)
+
+
+def test_one_repeat_draws_no_band():
+    figure = figures.error_curves(_scores(), "mse", units="")
+    assert not any(trace.fill for trace in figure.data)
 
 
 def test_error_curves_with_training_error_add_dashed_lines():

@@ -8,7 +8,8 @@ BOTTLENECKS = [1, 2, 4, 8, 16, 32]
 
 @pytest.fixture(scope="module")
 def test_mse():
-    result = run(load_dataset("digits"), ["pca", "linear_ae", "nonlinear_ae"], BOTTLENECKS, test_size=0.2, seed=0)
+    result = run(load_dataset("digits"), ["pca", "linear_ae", "nonlinear_ae"], BOTTLENECKS, test_size=0.2, split_seed=0,
+                 train_seeds=(0,))
     test = result.scores[result.scores["split"] == "test"]
     return test.pivot(index="bottleneck", columns="method", values="mse")
 

@@ -50,7 +50,20 @@ def test_models_trained_together_equal_models_trained_alone(digits):
     assert together[1].transform(digits.X_test).shape[1] == 5
 
 
-def test_only_bottleneck_sizes_may_differ_when_training_together(digits):
+def test_repeats_over_seeds_trained_together_each_equal_the_model_trained_alone(digits):
+    """Each repeat has its own initial weights, validation hold-out and batch order, as if it trained alone."""
+    alone = {seed: make_reducer("nonlinear_ae", 3, epochs=10, random_state=seed).fit(digits.X_train)
+             for seed in (4, 7)}
+    together = [make_reducer("nonlinear_ae", k, epochs=10, random_state=seed) for seed in (4, 7) for k in (3, 6)]
+    autoencoder.fit_group(together, digits.X_train, FitControl())
+    for seed, model in zip((4, 7), together[::2]):
+        assert np.allclose(alone[seed].transform(digits.X_test), model.transform(digits.X_test), atol=1e-4)
+        assert alone[seed].history_["loss"] == pytest.approx(model.history_["loss"], rel=1e-4)
+        assert alone[seed].history_["val_loss"] == pytest.approx(model.history_["val_loss"], rel=1e-4)
+    assert not np.allclose(together[0].transform(digits.X_test), together[2].transform(digits.X_test), atol=1e-2)
+
+
+def test_only_bottleneck_sizes_and_seeds_may_differ_when_training_together(digits):
     with pytest.raises(ValueError, match="only in n_components"):
         autoencoder.fit_group([Autoencoder(2, epochs=3), Autoencoder(3, epochs=4)], digits.X_train, FitControl())
 

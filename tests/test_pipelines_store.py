@@ -33,7 +33,7 @@ def iris():
 
 
 def run_iris(store, iris, **overrides):
-    options = {"test_size": 0.2, "split_seed": 0, "train_seed": 0, "params": FAST, **overrides}
+    options = {"test_size": 0.2, "split_seed": 0, "train_seeds": (0,), "params": FAST, **overrides}
     return run(iris, METHODS, [1, 2], store=store, **options)
 
 
@@ -137,7 +137,7 @@ def test_no_staging_folders_are_left_behind(store, iris):
 
 def test_runs_are_listed_exported_and_deleted(store, iris):
     run(iris, ["pca", "nonlinear_ae"], [1, 2], params=FAST, store=store)
-    run(iris, ["nonlinear_ae"], [1, 2], params=FAST, store=store, train_seed=1)
+    run(iris, ["nonlinear_ae"], [1, 2], params=FAST, store=store, train_seeds=(1,))
     listing = store.runs()
     assert len(listing) == 3 and set(listing["train_seed"]) == {0, 1} and (listing["dataset"] == "iris").all()
     settings = dict(zip(listing["method"] + str(listing["train_seed"]), listing["settings"]))
@@ -181,14 +181,14 @@ def test_two_sessions_asking_for_the_same_run_share_it(store, iris):
 def test_four_sessions_training_different_runs_at_once_all_finish_correctly(store, iris):
     seeds = [0, 1, 2, 3]
     parallel = {}
-    threads = [threading.Thread(target=lambda s=s: parallel.__setitem__(s, run_iris(store, iris, train_seed=s)))
+    threads = [threading.Thread(target=lambda s=s: parallel.__setitem__(s, run_iris(store, iris, train_seeds=(s,))))
                for s in seeds]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     for seed in seeds:
-        alone = run_iris(RunStore(store.root.parent / f"alone-{seed}"), iris, train_seed=seed)
+        alone = run_iris(RunStore(store.root.parent / f"alone-{seed}"), iris, train_seeds=(seed,))
         pd.testing.assert_frame_equal(parallel[seed].scores.drop(columns="fit_seconds"),
                                       alone.scores.drop(columns="fit_seconds"), check_exact=False, atol=1e-6)
 

@@ -17,6 +17,12 @@ left, middle, right = st.columns(3)
 log_x = left.toggle("Log-scale bottleneck axis", value=True, key=widget_key(PREFIX, "log_x"))
 log_y = middle.toggle("Log-scale MSE axis", key=widget_key(PREFIX, "log_y"))
 show_train = right.toggle("Show training error too", key=widget_key(PREFIX, "show_train"))
+band = "sd"
+if selection.repeats > 1:
+    band = st.radio("Band around each mean", list(figures.BAND_NAMES), horizontal=True, key=widget_key(PREFIX, "band"),
+                    format_func={"sd": "± 1 standard deviation", "range": "min–max of the repeats"}.get,
+                    help=f"Each line is the mean of {selection.repeats} repeats (training seeds "
+                         f"{selection.train_seeds[0]}–{selection.train_seeds[-1]}) on the same split.")
 
 units = summaries.mse_units(selection.dataset)
 charts = st.empty()
@@ -25,9 +31,19 @@ for runs in trained.sweep_in_stages(selection):
     with charts.container():
         mse_chart, r2_chart = st.columns(2)
         mse_chart.plotly_chart(figures.error_curves(scores, "mse", units=units, chosen=selection.bottleneck,
-                                                    show_train=show_train, log_x=log_x, log_y=log_y))
+                                                    show_train=show_train, log_x=log_x, log_y=log_y, band=band))
         r2_chart.plotly_chart(figures.error_curves(scores, "r2", units=units, chosen=selection.bottleneck,
-                                                   show_train=show_train, log_x=log_x))
+                                                   show_train=show_train, log_x=log_x, band=band))
+if selection.repeats > 1:
+    for sentence in summaries.verdicts(scores, selection.bottleneck):
+        st.markdown(f":material/balance: {sentence}")
+    every = summaries.verdicts(scores)
+    if every:
+        with st.expander("The verdict at every bottleneck"):
+            st.markdown("\n".join(f"- {sentence}" for sentence in every))
+            st.caption("Each repeat is paired with PCA on the same test samples. The test asks whether the method's "
+                       "error is below PCA's more consistently than chance would make it; it needs at least 5 "
+                       "repeats.")
 for warning in summaries.training_warnings(scores):
     st.warning(warning, icon=":material/warning:")
 

@@ -1,4 +1,4 @@
-"""Train several autoencoders that differ only in bottleneck size as one stacked, compiled computation.
+"""Train several autoencoders that differ only in bottleneck size and seed as one stacked, compiled computation.
 
 Every layer of the m models is stored as one (m, inputs, units) weight tensor and applied with a batched
 matrix product; bottleneck units beyond a model's own size are masked to zero, so they get no gradient and
@@ -6,8 +6,10 @@ each model keeps exactly its own weights and its own loss. The summed loss gives
 of its own model's loss, and Adam scales each weight separately, so the models train as if alone, with
 their own early stopping and best epoch. Stacking keeps the traced graph the size of one model, and one
 XLA-compiled function runs a whole epoch, so Python is entered once per epoch rather than once per batch.
-Every random draw comes from generators seeded here (initial weights, batch order), never from global state,
-so concurrent sessions in one server cannot disturb each other's numbers.
+Every random draw comes from generators seeded here, never from global state, so concurrent sessions in one
+server cannot disturb each other's numbers. Each model draws from its own seed: its initial weights (seeded by
+its seed and size), its validation hold-out and its batch order (seeded by its seed), so repeats over seeds
+train together and each equals the same model trained alone.
 """
 from __future__ import annotations
 
@@ -25,13 +27,14 @@ MAX_SECONDS_BETWEEN_STOP_CHECKS = 0.5
 MIN_STEPS_PER_EPOCH = 32  # small datasets (iris: 120 training rows) would otherwise get too few steps to converge
 
 
-def split_validation(X: np.ndarray, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray | None]:
-    """Seeded random hold-out of `fraction` of the rows for early stopping (None when too few rows)."""
-    n_val = int(round(fraction * len(X)))
-    if fraction <= 0 or n_val < 1 or len(X) - n_val < 2:
-        return X, None
-    order = np.random.default_rng(seed).permutation(len(X))
-    return X[order[n_val:]], X[order[:n_val]]
+def validation_rows(n_rows: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """Row indices of a seeded random hold-out of `fraction` of the rows for early stopping: (fit rows, validation
+    rows), the validation rows None when there are too few rows."""
+    n_val = int(round(fraction * n_rows))
+    if fraction <= 0 or n_val < 1 or n_rows - n_val < 2:
+        return np.arange(n_rows), None
+    order = np.random.default_rng(seed).permutation(n_rows)
+    return order[n_val:], order[:n_val]
 
 
 def effective_batch_size(batch_size: int, n_rows: int) -> int:
@@ -43,7 +46,7 @@ class _StackedAutoencoders:
     """The weights of m same-architecture autoencoders, padded to the largest bottleneck."""
 
     def __init__(self, keras, bottlenecks: Sequence[int], n_features: int, hidden: Sequence[int],
-                 activation: str, output_activation: str, output_bias: np.ndarray, seed: int):
+                 activation: str, output_activation: str, output_bias: np.ndarray, seeds: Sequence[int]):
         self.bottlenecks = list(bottlenecks)
         m, widest = len(bottlenecks), max(bottlenecks)
         self.code_layer = len(hidden)
@@ -51,7 +54,7 @@ class _StackedAutoencoders:
                             + [output_activation])
         # One generator per model, seeded by (seed, bottleneck): a model starts from the same weights whether it
         # trains alone or beside others.
-        rngs = [np.random.default_rng([seed, k]) for k in self.bottlenecks]
+        rngs = [np.random.default_rng([seed, k]) for seed, k in zip(seeds, self.bottlenecks)]
         self.kernels, self.biases = [], []
         for layer, (fan_in, units) in enumerate(dense_layer_widths(n_features, widest, hidden)):
             kernel = np.zeros((m, fan_in, units), dtype="float32")
@@ -62,7 +65,7 @@ class _StackedAutoencoders:
                 kernel[i, :rows, :cols] = rngs[i].uniform(-limit, limit, (rows, cols))
             bias = np.zeros((m, units), dtype="float32")
             if layer == len(self.activations) - 1:
-                bias[:] = output_bias
+                bias[:] = output_bias  # (m, n_features): each model starts at its own training rows' mean
             self.kernels.append(keras.Variable(kernel, name=f"kernel_{layer}"))
             self.biases.append(keras.Variable(bias, name=f"bias_{layer}"))
         self.code_mask = (np.arange(widest)[None, None, :] < np.array(bottlenecks)[:, None, None]).astype("float32")
@@ -70,8 +73,9 @@ class _StackedAutoencoders:
         self.n_weights = sum(int(np.prod(v.shape)) for v in self.variables)
 
     def __call__(self, tf, keras, features, feature_mean):
-        """Reconstructions of every model, shape (m, batch, n_features)."""
-        x = tf.broadcast_to((features - feature_mean)[None], (len(self.bottlenecks), *features.shape))
+        """Reconstructions by every model of its own batch: features (m, batch, n_features), feature_mean
+        (m, n_features); returns (m, batch, n_features)."""
+        x = features - feature_mean[:, None, :]
         for layer, (kernel, bias, activation) in enumerate(zip(self.kernels, self.biases, self.activations)):
             x = keras.activations.get(activation)(tf.matmul(x, kernel) + bias[:, None, :])
             if layer == self.code_layer:
@@ -132,12 +136,15 @@ def _progress_message(epoch: int, epochs: int, seconds_since_first_epoch: float)
 
 
 def fit_autoencoders(estimators: Sequence, X: np.ndarray, control: FitControl) -> None:
-    """Fit every `Autoencoder` in `estimators` on `X` at once; they may differ only in `n_components`.
+    """Fit every `Autoencoder` in `estimators` on `X` at once; they may differ only in `n_components` and
+    `random_state`.
 
     `control` hears of every epoch and may stop training between epochs (TrainingStopped; nothing is kept)."""
-    shared = {**estimators[0].get_params(), "n_components": None}
-    if any({**est.get_params(), "n_components": None} != shared for est in estimators[1:]):
-        raise ValueError("Autoencoders trained together may differ only in n_components; fit them separately.")
+    varying = ("n_components", "random_state")
+    shared = {**estimators[0].get_params(), **dict.fromkeys(varying)}
+    if any({**est.get_params(), **dict.fromkeys(varying)} != shared for est in estimators[1:]):
+        raise ValueError("Autoencoders trained together may differ only in n_components and random_state; fit "
+                         "them separately.")
     for est in estimators:
         est._validate_params_for(X)
     first = estimators[0]
@@ -145,38 +152,49 @@ def fit_autoencoders(estimators: Sequence, X: np.ndarray, control: FitControl) -
     import tensorflow as tf
 
     X = np.asarray(X, dtype="float32")
-    seed = int(first.random_state)
-    X_fit, X_val = split_validation(X, first.validation_fraction if first.early_stopping else 0.0, seed)
-    feature_mean = X_fit.mean(axis=0)
-    output_activation = first._resolve_output_activation(X_fit)
-    output_bias = feature_mean
+    seeds = [int(est.random_state) for est in estimators]
+    distinct = sorted(set(seeds))  # rows and batch orders are drawn once per seed, shared by its sizes
+    fraction = first.validation_fraction if first.early_stopping else 0.0
+    rows = {seed: validation_rows(len(X), fraction, seed) for seed in distinct}
+    fit_rows = np.stack([rows[seed][0] for seed in distinct])  # (seeds, n_fit)
+    has_validation = rows[distinct[0]][1] is not None
+    n_fit = fit_rows.shape[1]
+    output_activation = first._resolve_output_activation(X)  # of the data, so the same for every seed
+    feature_means = np.stack([X[rows[seed][0]].mean(axis=0) for seed in seeds])  # (m, n_features)
+    output_bias = feature_means
     if output_activation == "sigmoid":
-        clipped = np.clip(feature_mean, 1e-3, 1 - 1e-3)
+        clipped = np.clip(feature_means, 1e-3, 1 - 1e-3)
         output_bias = np.log(clipped / (1 - clipped))  # start at the mean image; the weights stay random
     stack = _StackedAutoencoders(keras, [est.n_components for est in estimators], X.shape[1],
-                                 first.hidden_layer_sizes, first.activation, output_activation, output_bias, seed)
+                                 first.hidden_layer_sizes, first.activation, output_activation, output_bias, seeds)
 
-    batch_size = effective_batch_size(int(first.batch_size), len(X_fit))
-    steps_per_epoch = len(X_fit) // batch_size  # a fresh shuffle each epoch, so no row is always left out
+    batch_size = effective_batch_size(int(first.batch_size), n_fit)
+    steps_per_epoch = n_fit // batch_size  # a fresh shuffle each epoch, so no row is always left out
     epochs = int(first.epochs)
     schedule = keras.optimizers.schedules.CosineDecay(float(first.learning_rate),
                                                       decay_steps=epochs * steps_per_epoch, alpha=0.01)
     optimizer = keras.optimizers.Adam(schedule)
     optimizer.build(stack.variables)
-    data, mean = tf.constant(X_fit), tf.constant(feature_mean)
-    validation = None if X_val is None else tf.constant(X_val)
+    data, means = tf.constant(X), tf.constant(feature_means)
+    fit_table = tf.constant(fit_rows)
+    seed_of_model = tf.constant([distinct.index(seed) for seed in seeds])
+    monitored_rows = np.stack([rows[seed][1] if has_validation else rows[seed][0] for seed in seeds])
+    monitored_data = tf.gather(data, tf.constant(monitored_rows))  # (m, rows, n_features)
 
     def losses_on(batch):
-        return tf.reduce_mean(tf.square(stack(tf, keras, batch, mean) - batch[None]), axis=(1, 2))
+        return tf.reduce_mean(tf.square(stack(tf, keras, batch, means) - batch), axis=(1, 2))
 
     @tf.function(jit_compile=True)
     def train_steps(epoch, first_step, end_step):
         """Steps [first_step, end_step) of `epoch`; returns the sum of each model's batch losses."""
-        order = tf.argsort(tf.random.stateless_uniform((len(X_fit),), seed=tf.stack([seed, epoch])))
-        batches = tf.reshape(order[: steps_per_epoch * batch_size], (steps_per_epoch, batch_size))
+        orders = tf.stack([tf.argsort(tf.random.stateless_uniform((n_fit,), seed=tf.stack([seed, epoch])))
+                           for seed in distinct])  # each seed's shuffle of its own fit rows
+        shuffled = tf.gather(fit_table, orders, batch_dims=1)
+        batches = tf.reshape(shuffled[:, : steps_per_epoch * batch_size], (len(distinct), steps_per_epoch, batch_size))
+        batches = tf.gather(batches, seed_of_model)  # (m, steps, batch)
         total = tf.zeros(len(estimators))
         for step in tf.range(first_step, end_step):
-            batch = tf.gather(data, batches[step])
+            batch = tf.gather(data, batches[:, step])
             with tf.GradientTape() as tape:
                 batch_losses = losses_on(batch)
                 loss = tf.reduce_sum(batch_losses)
@@ -188,7 +206,7 @@ def fit_autoencoders(estimators: Sequence, X: np.ndarray, control: FitControl) -
     def monitored_losses():
         # Without a validation split, stopping and "best epoch" use the loss of the whole training set at the
         # epoch's end: the running average over batches is too noisy to compare epochs with.
-        return losses_on(data if validation is None else validation)
+        return losses_on(monitored_data)
 
     # An epoch runs in chunks of steps short enough that a stop request is honoured within about a second.
     step_seconds = 6.0 * stack.n_weights * batch_size / FLOPS_PER_SECOND
@@ -206,7 +224,7 @@ def fit_autoencoders(estimators: Sequence, X: np.ndarray, control: FitControl) -
             total += train_steps(tf.constant(epoch), tf.constant(first_step), tf.constant(end_step)).numpy()
         train_losses, monitored = total / steps_per_epoch, monitored_losses().numpy()
         improved = [i for i, stopper in enumerate(stoppers) if not stopper.stopped and stopper.update(
-            epoch, float(train_losses[i]), float(monitored[i]), has_validation=X_val is not None)]
+            epoch, float(train_losses[i]), float(monitored[i]), has_validation=has_validation)]
         if improved:
             current = stack.values()
             for i in improved:
@@ -218,7 +236,7 @@ def fit_autoencoders(estimators: Sequence, X: np.ndarray, control: FitControl) -
             break
     seconds = time.perf_counter() - started
 
-    for est, stopper, weights in zip(estimators, stoppers, best_weights):
+    for est, stopper, weights, feature_mean in zip(estimators, stoppers, best_weights, feature_means):
         est._set_fitted(weights, feature_mean, output_activation, history=stopper.history,
                         best_epoch=stopper.best_epoch, fit_seconds=seconds,
                         n_features=X.shape[1])

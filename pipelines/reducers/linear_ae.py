@@ -21,5 +21,5 @@ METHOD = Method(
     description="A neural network with no hidden layers and no activations, trained by gradient descent from "
                 "random weights. Trained on squared error it finds PCA's subspace (Baldi & Hornik 1989), possibly "
                 "rotated, so its curve should sit on PCA's.",
-    settings=autoencoder.training_settings(DEFAULTS), trained_by_gradient=True, linear_decoder=True,
-    relative_cost=1.0, fit_group=autoencoder.fit_group, estimate_cost=autoencoder.estimate_cost)
+    settings=autoencoder.training_settings(DEFAULTS), trained_by_gradient=True, fuses_seeds=True,
+    linear_decoder=True, relative_cost=1.0, fit_group=autoencoder.fit_group, estimate_cost=autoencoder.estimate_cost)

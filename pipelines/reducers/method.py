@@ -32,6 +32,14 @@ class FitControl:
             self.progress(fraction, message)
         self.stop_if_asked()
 
+    def scaled(self, start: float, share: float) -> "FitControl":
+        """This control for a part of the work: the part's fractions map onto [start, start + share]."""
+        def report(fraction: float, message: str) -> None:
+            if self.progress is not None:
+                self.progress(start + share * fraction, message)
+
+        return FitControl(report, self.should_stop)
+
     def stop_if_asked(self) -> None:
         """Raise TrainingStopped when a stop was requested."""
         if self.should_stop is not None and self.should_stop():
@@ -72,6 +80,7 @@ class Method:
     opacity: float = 1.0
     trained_by_gradient: bool = False  # fitted models have a loss history (history_, n_epochs_, best_epoch_)
     linear_decoder: bool = False  # theory bounds it by PCA's error; principal angles apply
+    fuses_seeds: bool = False  # fit_group trains reducers that differ in random_state too, in one computation
     can_sample: bool = False
     needs_images: bool = False
     default_on: bool = True  # trained when the dashboard opens

@@ -16,5 +16,5 @@ METHOD = Method(
                 "training time and a risk of overfitting.",
     settings=autoencoder.architecture_settings(Autoencoder().get_params()) + autoencoder.training_settings(
         Autoencoder().get_params()),
-    trained_by_gradient=True, relative_cost=2.0, fit_group=autoencoder.fit_group,
+    trained_by_gradient=True, fuses_seeds=True, relative_cost=2.0, fit_group=autoencoder.fit_group,
     estimate_cost=autoencoder.estimate_cost)

@@ -1,0 +1,80 @@
+"""Peak memory under the largest settings the cost guard allows, on mnist-5k (issue 8, item 1).
+
+Finds the widest single hidden layer the guard accepts for the nonlinear autoencoder on mnist-5k at the
+dashboard's default sweep sizes, trains it the way a dashboard job does (the same `RunStore.load_or_execute`
+path, with a stop flag), stops it after a few epochs (memory peaks in the first epoch: weights, Adam's moments
+and the best weights are all allocated by then), and prints the process's peak resident memory.
+
+    .venv/bin/python benchmarks/guard_memory.py           # ~1-2 min
+    .venv/bin/python benchmarks/guard_memory.py --quick   # digits, a smoke test
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import tempfile
+import time
+
+import harness
+
+from pipelines import InputError, TrainingStopped, load_dataset, prepare, run_spec, tasks
+from pipelines.cost import limits
+from pipelines.reducers import FitControl
+from pipelines.store import RunStore
+
+TARGET_GB = 1.5
+SIZES = (1, 2, 4, 8, 16, 32)
+
+
+def widest_allowed(dataset, data, sizes, epochs: int) -> int:
+    """The widest single hidden layer whose run the cost guard accepts (bisection over widths)."""
+    low, high = 1, limits().max_layer_width
+    while low < high:
+        middle = (low + high + 1) // 2
+        spec = run_spec(dataset, "nonlinear_ae", sizes, settings={"hidden_layer_sizes": (middle,), "epochs": epochs})
+        try:
+            tasks.check_cost(spec, data)
+            low = middle
+        except InputError:
+            high = middle - 1
+    return low
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="digits and 2 sizes")
+    parser.add_argument("--seconds", type=float, default=40.0, help="train this long, then stop")
+    args = parser.parse_args()
+    name, sizes, seconds = ("digits", (1, 2), 5.0) if args.quick else ("mnist-5k", SIZES, args.seconds)
+    dataset = load_dataset(name)
+    data = prepare(dataset)
+    epochs = 20
+    width = widest_allowed(dataset, data, sizes, epochs)
+    spec = run_spec(dataset, "nonlinear_ae", sizes, settings={"hidden_layer_sizes": (width,), "epochs": epochs})
+    guess = tasks.check_cost(spec, data)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
+    began, epochs_seen = time.monotonic(), []
+
+    def progress(fraction: float, message: str) -> None:
+        epochs_seen.append(message)
+
+    control = FitControl(progress, lambda: time.monotonic() - began > seconds)
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            RunStore(folder).load_or_execute(spec, data, control)
+            ended = "finished"
+        except TrainingStopped:
+            ended = f"stopped after {time.monotonic() - began:.0f} s"
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6  # kilobytes on Linux
+    print(f"Peak memory under the cost guard's largest settings, {name} (issue 8)")
+    print(harness.machine_line())
+    print(f"| widest hidden layer allowed | {width:,} units ({guess.describe()}, sizes {', '.join(map(str, sizes))}) |")
+    last = epochs_seen[-1] if epochs_seen else "-"
+    print(f"| training | {ended}, {len(epochs_seen)} progress reports, last: {last} |")
+    print(f"| peak RSS before training (data and libraries loaded) | {before:.2f} GB |")
+    print(f"| peak RSS of the process | {peak:.2f} GB |")
+    print(harness.verdict(peak <= TARGET_GB, f"peak RSS <= {TARGET_GB} GB", f"{peak:.2f} GB"))
+
+
+if __name__ == "__main__":
+    main()
