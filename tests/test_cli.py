@@ -77,3 +77,21 @@ def test_bad_csv_files_exit_2_with_one_clear_line(tmp_path, content):
     result = cli("sweep", "--csv", str(path))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "bad.csv" in result.stderr
+
+
+def test_repeats_print_mean_and_spread_and_write_a_row_per_training_seed(tmp_path):
+    out = tmp_path / "results.csv"
+    result = cli("sweep", "--dataset", "iris", "--bottlenecks", "1,2", "--methods", "pca,linear_ae",
+                 "--param", "linear_ae.epochs=5", "--train-seeds", "4,7", "--no-store", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "over 2 repeats" in result.stdout and " ± " in result.stdout
+    frame = pd.read_csv(out)
+    assert sorted(frame["train_seed"].unique()) == [4, 7] and len(frame) == 2 * 2 * 2 * 2
+
+
+@pytest.mark.parametrize("args, message", [(["--repeats", "0"], "--repeats must be between 1"),
+                                           (["--repeats", "11"], "--repeats must be between 1"),
+                                           (["--train-seeds", "1,2", "--train-seed", "3"], "not both")])
+def test_bad_repeats_exit_2_with_one_line(args, message):
+    result = cli("sweep", "--dataset", "iris", "--no-store", *args)
+    assert result.returncode == 2 and message in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -105,3 +105,27 @@ def test_the_worst_samples_name_their_label_column_by_the_datasets_label_name(mo
     label_name = app.session_state[state.SELECTION].dataset.label_name
     columns = list(app.dataframe[0].value.columns)
     assert label_name in columns and "Label" not in columns
+
+
+def test_repeats_draw_bands_a_mean_plus_minus_sd_table_and_a_verdict(monkeypatch):
+    app = start(monkeypatch, repeats=5, bottleneck=2)
+    mse, _ = figures(app)[:2]
+    bands = [trace for trace in mse["data"] if trace.get("fill") == "toself"]
+    assert len(bands) == len(DEFAULT_ON) and all("± 1 sd over 5 repeats" in b["name"] for b in bands)
+    table = app.dataframe[0].value
+    assert (table["Repeats"] == 5).all() and table["Test MSE"].str.contains(" ± ").all()
+    verdicts = [m.value for m in app.main.markdown if m.value.startswith(":material/balance: At k = 2")]
+    assert len(verdicts) == len(DEFAULT_ON) - 1 and all("repeats" in v and "p = " in v for v in verdicts)
+
+    app.radio(key="curves_band").set_value("range").run()
+    assert not app.exception, app.exception
+    assert all("min–max" in t["name"] for t in figures(app)[0]["data"] if t.get("fill") == "toself")
+    open_page(app, "views/reconstructions.py")
+    assert any("first of 5 repeats" in caption.value for caption in app.main.caption)
+
+
+def test_one_repeat_draws_no_band_and_no_verdict(monkeypatch):
+    app = start(monkeypatch)
+    assert not [t for t in figures(app)[0]["data"] if t.get("fill") == "toself"]
+    assert "Repeats" not in app.dataframe[0].value.columns
+    assert not [m for m in app.main.markdown if "At k = " in m.value]
