@@ -316,17 +316,21 @@ _RUN_FIELDS = {"bottlenecks": "k {}", "split_seed": "split seed {}", "train_seed
                "test_size": "test fraction {:g}"}
 
 
-def run_labels(runs: pd.DataFrame) -> list[str]:
+def run_labels(runs: pd.DataFrame, combine_repeats: bool = False) -> list[str]:
     """Short names for stored runs (rows of `RunStore.runs()`), without the method, which charts show by colour:
     the dataset, then whatever differs between the listed runs (sizes, seeds, test fraction) and any changed
-    settings. Runs of one method that would still look alike get the start of their key, as the table shows it."""
-    varying = [name for name in _RUN_FIELDS if runs[name].nunique() > 1]
+    settings. Runs of one method that would still look alike get the start of their key, as the table shows it,
+    unless `combine_repeats`: then the training seed is left out, so repeats of a run share its label."""
+    fields = [name for name in _RUN_FIELDS if not (combine_repeats and name == "train_seed")]
+    varying = [name for name in fields if runs[name].nunique() > 1]
     labels = []
     for row in runs.itertuples():
         parts = [row.dataset, *(_RUN_FIELDS[name].format(getattr(row, name)) for name in varying)]
         if row.settings != "defaults":
             parts.append(row.settings)
         labels.append(" · ".join(parts))
+    if combine_repeats:
+        return labels
     seen = list(zip(labels, runs["method"]))
     return [f"{label} [{key[:6]}]" if seen.count((label, method)) > 1 else label
             for label, method, key in zip(labels, runs["method"], runs["key"])]

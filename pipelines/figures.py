@@ -132,16 +132,22 @@ def error_curves(scores: pd.DataFrame, metric: str, *, units: str, chosen: int |
 
 
 def run_overlay(scores: pd.DataFrame, metric: str, *, log_x: bool = True) -> go.Figure:
-    """Test `metric` against bottleneck size for several stored runs (column "run"): colour by method, dash by run."""
+    """Test `metric` against bottleneck size for several stored runs (column "run"): colour by method, dash by run.
+    Runs of one method that share a "run" label (repeats under other training seeds) are drawn as their mean over
+    a band of ± 1 standard deviation."""
     figure = go.Figure()
     test = scores[scores["split"] == "test"]
     dashes = {run: RUN_DASHES[i % len(RUN_DASHES)] for i, run in enumerate(test["run"].unique())}
     for (run, method), rows in test.groupby(["run", "method"], sort=False):
-        rows = rows.sort_values("bottleneck")
+        part = summarise(rows).sort_values("bottleneck")
         name = f"{plain(run)} · {_label(method)}"
+        repeats = int(part["repeats"].max())
+        if repeats > 1:  # runs that differ only in their training seed, combined
+            _band(figure, part, metric, method, f"{name}: ± 1 sd over {repeats} repeats", "sd", False, name)
+            name = f"{name}, mean of {repeats}"
         figure.add_trace(go.Scatter(
-            x=rows["bottleneck"], y=rows[metric], mode="lines+markers", name=name, line=_line(method, dashes[run]),
-            opacity=_opacity(method), marker=_marker(method),
+            x=part["bottleneck"], y=part[f"{metric}_mean"], mode="lines+markers", name=name,
+            line=_line(method, dashes[run]), opacity=_opacity(method), marker=_marker(method), legendgroup=name,
             hovertemplate=f"{name}<br>bottleneck %{{x}}<br>{metric.upper()} %{{y:.4g}}<extra></extra>"))
     y_title = "MSE (each dataset in its own units)" if metric == "mse" else METRIC_TITLES[metric] + " (1 = perfect)"
     figure.update_xaxes(title_text="Bottleneck size (number of codes)", type="log" if log_x else "linear",

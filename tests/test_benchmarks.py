@@ -42,3 +42,16 @@ def test_dashboard_latency_quick_prints_its_table():
     for measure in ("first chart (s)", "warm bottleneck change (s)", "first chart after a restart (s)",
                     "peak RSS on digits (GB)"):
         assert measure in result.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("script, headers", [
+    ("kernel_pca.py", ["Kernel PCA vs PCA vs nonlinear AE", "| swiss-roll | Kernel PCA |"]),
+    ("repeats_cost.py", ["| ratio |", "Targets (issue 11)"]),
+    ("guard_memory.py", ["widest hidden layer allowed", "peak RSS of the process"]),
+])
+def test_newer_benchmarks_quick_print_their_tables(script, headers):
+    result = run_quick(script)
+    assert result.returncode == 0, result.stderr[-3000:]
+    for header in headers:
+        assert header in result.stdout

@@ -196,3 +196,10 @@ def test_a_selected_sample_is_shown_with_each_methods_reconstruction_in_the_data
     assert list(table.columns) == ["a", "b", "c", "d"]
     assert np.allclose(table.loc["Original"], data.dataset.X[sample], atol=1e-5)
     assert np.allclose(table.loc[METHODS[LINEAR].label], data.to_original_units(data.X_test + 2)[3], atol=1e-4)
+
+
+def test_combined_repeats_share_a_label_that_leaves_the_training_seed_out():
+    listing = _listing(train_seed=[0, 1, 2, 0, 3], settings=["defaults"] * 5, bottlenecks=["1, 2"] * 5)
+    labels = run_labels(listing, combine_repeats=True)
+    assert labels[:4] == ["digits"] * 4 and labels[4] == "iris"
+    assert len(set(run_labels(listing)[1:3])) == 2, "uncombined, repeats stay apart"

@@ -296,3 +296,12 @@ def test_loss_axis_labels_read_as_powers_of_ten_or_full_values(render):
     narrow = render(figures.loss_curves({1: _history(0.05, 0.02)}, "linear_ae")).locator(".ytick text")
     values = [float(t) for t in narrow.all_text_contents()]
     assert len(values) >= 2 and values == sorted(set(values)), "full values, rising up the axis"
+
+
+def test_stored_runs_sharing_a_label_are_drawn_as_their_mean_over_a_band():
+    scores = pd.concat([_scores(train_seeds=(0, 1, 5)).assign(run="digits"),
+                        _scores().assign(run="digits · epochs=9")], ignore_index=True)
+    figure = figures.run_overlay(scores, "mse")
+    bands = [trace for trace in figure.data if trace.fill == "toself"]
+    assert len(bands) == len(METHODS) and all("over 3 repeats" in band.name for band in bands)
+    assert sum(not trace.fill for trace in figure.data) == 2 * len(METHODS)

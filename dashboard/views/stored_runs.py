@@ -1,6 +1,7 @@
 """Stored runs: every finished run kept on disk; overlay their error curves, download them, delete them."""
 from functools import partial
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import cache, state, summaries
@@ -80,11 +81,16 @@ if not keys:
     st.info("Choose one or more runs above to compare, download or delete them.")
     st.stop()
 
-left, right = st.columns(2)
+left, middle, right = st.columns(3)
 metric = left.radio("Metric", ["r2", "mse"], horizontal=True, key=widget_key(PREFIX, "metric"),
                     format_func={"r2": "R² (comparable across datasets)", "mse": "MSE"}.get)
-log_x = right.toggle("Log-scale bottleneck axis", value=True, key=widget_key(PREFIX, "log_x"))
-runs = listing.set_index("key").loc[keys, "run"]
+log_x = middle.toggle("Log-scale bottleneck axis", value=True, key=widget_key(PREFIX, "log_x"))
+combine = right.toggle("Combine repeats", value=True, key=widget_key(PREFIX, "combine"),
+                       help="Runs that differ only in their training seed are drawn as their mean over a band of "
+                            "± 1 standard deviation.")
+chosen = listing.set_index("key").loc[keys]
+runs = pd.Series(summaries.run_labels(chosen.reset_index(), combine_repeats=True), index=keys) if combine \
+    else chosen["run"]
 scores = cache.stored_scores(store.root, tuple(keys), tuple(runs))
 st.plotly_chart(figures.run_overlay(scores, metric, log_x=log_x))
 st.caption("Colour names the method and the dash the run, so runs of several methods under the same choices "
