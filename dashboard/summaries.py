@@ -13,6 +13,10 @@ from pipelines import METHODS
 from pipelines.reducers import REFERENCE
 from pipelines.repeats import paired_verdicts
 
+VAE_NOTE = ("A VAE minimises reconstruction plus β times KL: the KL term pulls every sample's code distribution "
+            "towards N(0, I), which makes the latent space smooth and lets the decoder turn random draws into new "
+            "samples, but it also limits how much each code can say about its sample. That is why a VAE "
+            "reconstructs worse than a plain autoencoder at the same bottleneck: it pays for a smooth latent space.")
 MISSING = "—"  # what a table shows where a value does not apply
 TRAINING_SECONDS = "Training seconds (all sizes of the method together)"
 TIMING_NOTE = (f"{TRAINING_SECONDS.split(' (')[0]} is the wall time of training every bottleneck size of a method: "

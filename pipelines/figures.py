@@ -356,6 +356,30 @@ def loss_curves(histories: Mapping[int, Mapping[str, Sequence[float]]], method: 
     return _layout(figure, f"{_label(method)}: loss per epoch (★ = weights kept)", height=480)
 
 
+TERM_DASHES = {"reconstruction": "solid", "kl": "dash"}
+TERM_NAMES = {"reconstruction": "reconstruction", "kl": "KL"}
+
+
+def loss_terms(histories: Mapping[int, Mapping[str, Sequence[float]]], method: str, *, units: str) -> go.Figure:
+    """Each named term of a loss (e.g. a VAE's reconstruction and KL) per epoch on the training samples, one colour
+    per bottleneck size and one dash per term."""
+    figure = go.Figure()
+    sizes = sorted(histories)
+    shades = sample_colorscale("Viridis", [0.85 * i / max(len(sizes) - 1, 1) for i in range(len(sizes))])
+    for k, shade in zip(sizes, shades):
+        for term, dash in TERM_DASHES.items():
+            values = histories[k].get(term) or []
+            if values:
+                figure.add_trace(go.Scatter(
+                    x=np.arange(1, len(values) + 1), y=values, mode="lines", name=f"k={k} {TERM_NAMES[term]}",
+                    line=dict(color=shade, dash=dash), legendgroup=str(k),
+                    hovertemplate=f"bottleneck {k}, {TERM_NAMES[term]}<br>epoch %{{x}}: %{{y:.4g}}<extra></extra>"))
+    figure.update_xaxes(title_text="Epoch")
+    figure.update_yaxes(title_text=f"Loss term ({units})", type="log", **_loss_ticks(
+        {k: {"loss": [v for t in TERM_DASHES for v in h.get(t) or []]} for k, h in histories.items()}))
+    return _layout(figure, f"{_label(method)}: reconstruction and KL per epoch (training samples)", height=420)
+
+
 def principal_angles(angles: Mapping[int, np.ndarray], *, method: str, chosen: int | None = None) -> go.Figure:
     """Every principal angle between the linear AE's and PCA's subspaces, per bottleneck, largest joined up."""
     sizes = sorted(angles)

@@ -9,7 +9,7 @@ import pytest
 
 from dashboard.jobs import TrainingJob
 from pipelines import load_dataset, prepare, run_spec
-from pipelines.reducers.fused_training import _progress_message
+from pipelines.reducers.fused_training import progress_message
 from pipelines.store import RunStore
 
 LONG = {"epochs": 100_000}  # far longer than any test waits
@@ -51,7 +51,7 @@ def test_a_watched_job_keeps_training_until_it_is_stopped(iris):
 @pytest.mark.parametrize("seconds_per_epoch", [1e-4, 0.004, 0.3, 2.5])
 def test_progress_never_reads_zero_seconds_left_while_epochs_remain(epochs, seconds_per_epoch):
     for epoch in range(epochs):
-        message = _progress_message(epoch, epochs, seconds_per_epoch * epoch)
+        message = progress_message(epoch, epochs, seconds_per_epoch * epoch)
         assert f"epoch {epoch + 1}/{epochs}" in message
         left = re.search(r"at most (\d+) s left", message)
         assert left is None or int(left.group(1)) >= 1

@@ -16,7 +16,7 @@ from pipelines.reducers import METHODS, FitControl, Setting, make_reducer
 from pipelines.reducers.pca import truncated
 
 # Tiny settings so that estimator checks and round trips stay fast; a method without them uses its defaults.
-SMALL = {"epochs": 3, "hidden_layer_sizes": (4,)}
+SMALL = {"epochs": 3, "hidden_layer_sizes": (4,), "filters": (2,)}
 
 
 def small(method: str, n_components: int = 1):

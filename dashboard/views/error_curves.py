@@ -3,7 +3,7 @@ import streamlit as st
 
 from dashboard import summaries, trained
 from dashboard.state import widget_key
-from pipelines import figures
+from pipelines import METHODS, figures
 
 PREFIX = "curves"
 
@@ -44,6 +44,8 @@ if selection.repeats > 1:
             st.caption("Each repeat is paired with PCA on the same test samples. The test asks whether the method's "
                        "error is below PCA's more consistently than chance would make it; it needs at least 5 "
                        "repeats.")
+if any(METHODS[m].can_sample for m in selection.methods):
+    st.caption(f":material/info: {summaries.VAE_NOTE}")
 for warning in summaries.training_warnings(scores):
     st.warning(warning, icon=":material/warning:")
 

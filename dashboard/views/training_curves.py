@@ -2,7 +2,7 @@
 import streamlit as st
 
 from dashboard import summaries, trained
-from pipelines import figures
+from pipelines import METHODS, figures
 
 selection = trained.require_selection()
 st.title("Training")
@@ -16,9 +16,14 @@ if not autoencoders:
 runs = trained.sweep(selection, autoencoders)
 for method, run in runs.items():
     histories, best_epochs = summaries.histories(run, method)
-    st.plotly_chart(figures.loss_curves(histories, method, best_epochs, units=summaries.mse_units(selection.dataset)))
-st.caption(f"The loss is the mean squared error the model minimises, in the units the Error curves use. "
-           f"{summaries.units_note(selection.dataset)}")
+    entry = METHODS[method]
+    units = entry.loss_units or summaries.mse_units(selection.dataset)
+    st.plotly_chart(figures.loss_curves(histories, method, best_epochs, units=units))
+    if any(set(history) & set(figures.TERM_DASHES) for history in histories.values()):
+        st.plotly_chart(figures.loss_terms(histories, method, units=units))
+        st.caption(summaries.VAE_NOTE)
+st.caption(f"Unless a chart says otherwise, the loss is the mean squared error the model minimises, in the units "
+           f"the Error curves use. {summaries.units_note(selection.dataset)}")
 
 st.subheader("Every model")
 st.dataframe(summaries.shown(summaries.training_table(runs)), hide_index=True)

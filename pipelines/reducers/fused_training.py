@@ -124,7 +124,7 @@ class _EarlyStopping:
         return improved
 
 
-def _progress_message(epoch: int, epochs: int, seconds_since_first_epoch: float) -> str:
+def progress_message(epoch: int, epochs: int, seconds_since_first_epoch: float) -> str:
     """What trains and, once the pace is known, at most how long is left (early stopping may end sooner)."""
     if epoch == 0:
         return f"epoch 1/{epochs} (compiled; timing the next epochs)"
@@ -229,7 +229,7 @@ def fit_autoencoders(estimators: Sequence, X: np.ndarray, control: FitControl) -
             current = stack.values()
             for i in improved:
                 best_weights[i] = stack.weights_of(i, current)
-        control.report((epoch + 1) / epochs, _progress_message(epoch, epochs, time.perf_counter() - paced_since))
+        control.report((epoch + 1) / epochs, progress_message(epoch, epochs, time.perf_counter() - paced_since))
         if epoch == 0:
             paced_since = time.perf_counter()  # the pace of later epochs leaves out the one-off compilation
         if all(s.stopped for s in stoppers):

@@ -15,4 +15,6 @@ def keras_module():
 
     # Same seed, same numbers: forbid nondeterministic kernels (costs nothing measurable on the CPU).
     tf.config.experimental.enable_op_determinism()
+    from pipelines.reducers import keras_families  # noqa: F401  (registers the custom layers saved models use)
+
     return keras

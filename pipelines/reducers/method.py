@@ -80,6 +80,7 @@ class Method:
     opacity: float = 1.0
     trained_by_gradient: bool = False  # fitted models have a loss history (history_, n_epochs_, best_epoch_)
     linear_decoder: bool = False  # theory bounds it by PCA's error; principal angles apply
+    loss_units: str | None = None  # what its training loss measures, when it is not the MSE in the data's units
     fuses_seeds: bool = False  # fit_group trains reducers that differ in random_state too, in one computation
     can_sample: bool = False
     needs_images: bool = False
