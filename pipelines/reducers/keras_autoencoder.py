@@ -18,7 +18,6 @@ from pipelines.reducers.fused_training import effective_batch_size, progress_mes
 from pipelines.reducers.keras_runtime import keras_module
 from pipelines.reducers.method import FitControl
 
-
 XLA_FROM_ROW_EPOCHS = 20_000
 
 
