@@ -49,6 +49,7 @@ def test_dashboard_latency_quick_prints_its_table():
     ("kernel_pca.py", ["Kernel PCA vs PCA vs nonlinear AE", "| swiss-roll | Kernel PCA |"]),
     ("repeats_cost.py", ["| ratio |", "Targets (issue 11)"]),
     ("guard_memory.py", ["widest hidden layer allowed", "peak RSS of the process"]),
+    ("generative.py", ["Codes at k = 2", "Denoising on digits", "every size in one model"]),
 ])
 def test_newer_benchmarks_quick_print_their_tables(script, headers):
     result = run_quick(script)
