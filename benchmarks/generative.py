@@ -114,6 +114,8 @@ def grouping(params: dict, sizes: tuple[int, ...]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny epochs and digits only (a smoke test)")
+    parser.add_argument("--parts", type=lambda text: {int(p) for p in text.split(",")}, default={1, 2, 3, 4},
+                        help="which of the numbered measurements to run, e.g. 1,3 (default all)")
     args = parser.parse_args()
     harness.import_tensorflow()
     print("Generative and convolutional autoencoders (issue 10), default settings"
@@ -125,10 +127,10 @@ def main() -> None:
         denoising(params)
         grouping(params, (1, 2))
     else:
-        mnist_ratio({})
-        code_quality(["digits", "mnist-5k"], {})
-        denoising({})
-        grouping({}, SIZES)
+        for part, measure in ((1, lambda: mnist_ratio({})), (2, lambda: code_quality(["digits", "mnist-5k"], {})),
+                              (3, lambda: denoising({})), (4, lambda: grouping({}, SIZES))):
+            if part in args.parts:
+                measure()
     print(f"  note: {harness.load_note()}")
 
 

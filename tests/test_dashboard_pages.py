@@ -129,3 +129,24 @@ def test_one_repeat_draws_no_band_and_no_verdict(monkeypatch):
     assert not [t for t in figures(app)[0]["data"] if t.get("fill") == "toself"]
     assert "Repeats" not in app.dataframe[0].value.columns
     assert not [m for m in app.main.markdown if "At k = " in m.value]
+
+
+def test_every_registered_method_shows_on_the_pages_that_apply_and_image_methods_refuse_tabular_data(monkeypatch):
+    app = start(monkeypatch, dataset="digits", methods=list(METHODS), sweep_sizes=[2, 4])
+    curves = {trace["name"] for trace in figures(app)[0]["data"]}
+    assert {METHODS[m].label for m in METHODS} <= curves
+    open_page(app, "views/training_curves.py")
+    titles = [figure["layout"]["title"]["text"] for figure in figures(app)]
+    gradient = [m for m in METHODS if METHODS[m].trained_by_gradient]
+    assert sum("loss per epoch" in title for title in titles) == len(gradient)
+    sampling = [m for m in METHODS if METHODS[m].can_sample]
+    assert sum("reconstruction and KL" in title for title in titles) == len(sampling)
+    for page in ("views/embeddings.py", "views/reconstructions.py"):
+        open_page(app, page)
+        assert figures(app)
+
+    images_only = [m for m in METHODS if METHODS[m].needs_images]
+    tabular = start(monkeypatch, methods=list(METHODS))
+    for method in images_only:
+        assert any(METHODS[method].label in w.value and "needs image data" in w.value for w in tabular.main.warning)
+    assert len(tabular.dataframe[0].value) == (len(METHODS) - len(images_only)) * 3

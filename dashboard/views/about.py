@@ -51,7 +51,8 @@ st.markdown("""
 - **Reconstructions:** originals next to each method's reconstructions at the chosen bottleneck, the spread
   of errors over samples, and the samples each method gets most wrong.
 - **Training:** each autoencoder's loss per epoch. A validation loss that rises while the training loss falls
-  is overfitting; early stopping keeps the weights of the best validation epoch (the star).
+  is overfitting; early stopping keeps the weights of the best validation epoch (the star). For a VAE a second
+  chart splits its loss into reconstruction and KL.
 - **Linear AE vs PCA:** principal angles between the two subspaces (0° means identical) and the directions
   each method found, side by side; red is positive and blue negative.
 - **Stored runs:** every finished run on disk, one per method and set of bottleneck sizes. Overlay their error
@@ -72,6 +73,12 @@ st.markdown(f"""
   anything trains, its cost is estimated: a run that would take more than {cost.SLOW_SECONDS:.0f} s is announced
   with its estimate, and one past the limits (layers wider than {LIMITS.max_layer_width:,} units, more
   than {LIMITS.max_parameters / 1e6:g} M parameters per model) is refused with what to change.
+- **Repeats.** *Repeats* in the sidebar trains every method several times, with training seeds counting up from
+  the *Training seed*, on the same split (the *Split seed* chooses the test samples). Error curves then draw each
+  method's mean over a band (± 1 standard deviation, or the range) and say, per bottleneck, in how many repeats
+  each method beat PCA, with a paired Wilcoxon signed-rank test from 5 repeats on. The other pages show the first
+  repeat. Repeats of a method train together in one computation where the method allows it (the dense
+  autoencoders), each with its own weights, validation samples and batch order.
 - **Bad settings** stop only the method that uses them, with the reason in the sidebar and on the page.
 - **Links.** The page's address keeps the sidebar's choices, so a reload or a shared link shows the same view;
   an uploaded file cannot travel in a link. *Reset to defaults* in each method's settings puts them back.

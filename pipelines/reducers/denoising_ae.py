@@ -18,7 +18,7 @@ class DenoisingAutoencoder(KerasAutoencoder):
     zeroed with probability `noise_level`. Validation and test inputs are never corrupted."""
 
     def __init__(self, n_components: int = 2, hidden_layer_sizes: Sequence[int] = (128, 64), activation: str = "elu",
-                 noise: str = "gaussian", noise_level: float = 0.2, epochs: int = 60, batch_size: int = 128,
+                 noise: str = "gaussian", noise_level: float = 0.1, epochs: int = 60, batch_size: int = 128,
                  learning_rate: float = 1e-2, validation_fraction: float = 0.1, early_stopping: bool = True,
                  patience: int = 20, tol: float = 1e-4, random_state: int = 0):
         self.n_components = n_components
