@@ -33,7 +33,7 @@ def widest_allowed(dataset, data, sizes, epochs: int) -> int:
         middle = (low + high + 1) // 2
         spec = run_spec(dataset, "nonlinear_ae", sizes, settings={"hidden_layer_sizes": (middle,), "epochs": epochs})
         try:
-            tasks.check_cost(spec, data)
+            tasks.check_cost([spec], data)
             low = middle
         except InputError:
             high = middle - 1
@@ -51,7 +51,7 @@ def main() -> None:
     epochs = 20
     width = widest_allowed(dataset, data, sizes, epochs)
     spec = run_spec(dataset, "nonlinear_ae", sizes, settings={"hidden_layer_sizes": (width,), "epochs": epochs})
-    guess = tasks.check_cost(spec, data)
+    guess = tasks.check_cost([spec], data)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
     began, epochs_seen = time.monotonic(), []
 

@@ -73,7 +73,8 @@ def _await(job: TrainingJob, data: pipelines.PreparedData, stage: str) -> None:
     """Show the job's progress, with a Stop button, until it ends."""
     st.html(HIDE_STALE)
     label = METHODS[job.spec.method].label
-    with st.container(border=True):
+    slot = st.empty()  # emptied when the job ends: a finished step leaves no bar or Stop button behind
+    with slot.container(border=True):
         estimate = pipelines.tasks.estimate(job.specs, data)
         if estimate.is_slow:
             st.info(f"{label} will take {estimate.describe()} to train on this machine; you can stop it at any time.",
@@ -85,6 +86,7 @@ def _await(job: TrainingJob, data: pipelines.PreparedData, stage: str) -> None:
         while not job.wait(PROGRESS_INTERVAL_SECONDS):
             hint = FIRST_EPOCH_HINT if job.fraction == 0 else ""
             progress.progress(job.fraction, text=f"{stage} · {label} · {markdown_literal(job.message)}{hint}")
+    slot.empty()
 
 
 def _together(results: list[pipelines.TaskResult]) -> pipelines.TaskResult:

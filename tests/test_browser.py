@@ -214,7 +214,12 @@ def test_bad_uploads_get_one_clear_message_and_the_app_keeps_working(fast_defaul
 def slow_nonlinear_ae(monkeypatch):
     """The server starts on iris, its nonlinear AE set to train far longer than anyone would wait."""
     monkeypatch.setenv("LATENT_LAB_DASHBOARD_DEFAULTS", '{"dataset": "iris", "sweep_sizes": [1, 2], '
-                       '"settings": {"linear_ae": {"epochs": 5}, "nonlinear_ae": {"epochs": 20000}}}')
+                       '"settings": {"linear_ae": {"epochs": 5}, "nonlinear_ae": {"epochs": 5000, '
+                       '"hidden_layer_sizes": [1024, 1024]}}}')
+
+
+def _progress_of(page, label: str):
+    return page.locator('[data-testid="stProgress"]').filter(has_text=label).first
 
 
 def test_training_can_be_stopped_and_a_reload_keeps_the_choices(slow_nonlinear_ae, dashboard_url, browser_page):
@@ -222,32 +227,29 @@ def test_training_can_be_stopped_and_a_reload_keeps_the_choices(slow_nonlinear_a
 
     page = browser_page
     page.goto(dashboard_url)
-    stop = page.get_by_role("button", name="Stop training")
-    expect(page.locator('[data-testid="stProgress"]')).to_contain_text("Nonlinear AE", timeout=TRAIN_MS)
-    expect(page.locator('[data-testid="stProgress"]')).to_contain_text("epoch", timeout=TRAIN_MS)
-    stop.click()
+    expect(_progress_of(page, "Nonlinear AE")).to_contain_text("epoch", timeout=TRAIN_MS)
+    page.get_by_role("button", name="Stop training").click()
     stopped = time.monotonic()
     expect(page.get_by_text("was stopped before it finished")).to_be_visible(timeout=10_000)
     print(f"stopped {time.monotonic() - stopped:.1f} s after the click")
     expect(page.get_by_role("button", name="Train Nonlinear AE again")).to_be_visible()
-    expect(page.locator('[data-testid="stProgress"]')).to_have_count(0)
     _wait_until_idle(page)
-    assert not RunStore().runs()["settings"].str.contains("epochs=20000").any(), "a stopped run stores nothing"
+    expect(page.locator('[data-testid="stProgress"]')).to_have_count(0)
+    assert not RunStore().runs()["settings"].str.contains("epochs=5000").any(), "a stopped run stores nothing"
 
     _choose_dataset(page, "wine")
     sidebar = page.locator('[data-testid="stSidebar"]')
     expect(sidebar).to_contain_text("178 samples × 13 features", timeout=30_000)
     sidebar.get_by_role("slider").first.press("End")  # the largest bottleneck
     expect(page).to_have_url(re.compile(r"dataset=wine"), timeout=30_000)
-    stop = page.get_by_role("button", name="Stop training")
-    expect(stop).to_be_visible(timeout=TRAIN_MS)
+    expect(_progress_of(page, "Nonlinear AE")).to_contain_text("epoch", timeout=TRAIN_MS)
     url = page.url
     page.reload()
     expect(sidebar).to_contain_text("178 samples × 13 features", timeout=30_000)
     assert page.url == url, "the reloaded page keeps its link"
     slider = sidebar.get_by_role("slider").first
     assert slider.get_attribute("aria-valuenow") == slider.get_attribute("aria-valuemax"), "and the bottleneck"
-    expect(page.get_by_role("button", name="Stop training")).to_be_visible(timeout=TRAIN_MS)
+    expect(_progress_of(page, "Nonlinear AE")).to_contain_text("epoch", timeout=TRAIN_MS)
     page.get_by_role("button", name="Stop training").click()
     expect(page.get_by_text("was stopped before it finished")).to_be_visible(timeout=10_000)
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)

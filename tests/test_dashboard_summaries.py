@@ -69,7 +69,8 @@ def _scores(**changes: dict) -> pd.DataFrame:
                 mse *= {REFERENCE: 1.0, LINEAR: 1.005, NONLINEAR: 0.7 if k <= 8 else 1.3}[method]
                 row = {"dataset": "toy", "method": method, "bottleneck": k, "split": split, "mse": mse,
                        "r2": 1 - mse, "fit_seconds": SECONDS[method],
-                       "epochs": 50 if METHODS[method].trained_by_gradient else 0, "seed": 0}
+                       "epochs": 50 if METHODS[method].trained_by_gradient else 0, "split_seed": 0,
+                       "train_seed": 0}
                 row.update(changes.get(f"{method}_{k}_{split}", {}))
                 rows.append(row)
     return pd.DataFrame(rows)
