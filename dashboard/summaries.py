@@ -345,9 +345,13 @@ def method_label(method: str) -> str:
     return METHODS[method].label if method in METHODS else method
 
 
-def runs_to_compare(runs: pd.DataFrame, content_hash: str | None, at_most: int) -> list[str]:
-    """Keys of the runs a Stored runs page starts with (rows of `RunStore.runs()`, newest first): the newest runs
-    of the sidebar's dataset (by content), else of the newest run's dataset."""
+def runs_to_compare(runs: pd.DataFrame, shown: Iterable[str], content_hash: str | None, at_most: int) -> list[str]:
+    """Keys of the runs a Stored runs page starts with (rows of `RunStore.runs()`, newest first): the stored runs
+    among `shown` (what the sidebar's choices show on the other pages), else the newest runs of the sidebar's
+    dataset (by content), else of the newest run's dataset."""
+    stored = [key for key in shown if key in set(runs["key"])]
+    if stored:
+        return stored
     same = runs[runs["content_hash"] == content_hash]
     if same.empty:
         same = runs[runs["content_hash"] == runs["content_hash"].iloc[0]]

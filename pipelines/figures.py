@@ -128,7 +128,11 @@ def error_curves(scores: pd.DataFrame, metric: str, *, units: str, chosen: int |
                         tickvals=sorted(scores["bottleneck"].unique()))
     figure.update_yaxes(title_text=y_title, type="log" if log_y and metric == "mse" else "linear")
     which = "Test and training" if show_train else "Test"
-    return _layout(figure, f"{which} {METRIC_TITLES[metric].split(' (')[0]} vs bottleneck size")
+    figure = _layout(figure, f"{which} {METRIC_TITLES[metric].split(' (')[0]} vs bottleneck size", height=500,
+                     margin=dict(l=60, r=20, t=70, b=60))
+    # Below the chart, so that many methods (and their bands) leave the plot its width.
+    figure.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.3, x=0, title_text=""))
+    return figure
 
 
 def run_overlay(scores: pd.DataFrame, metric: str, *, log_x: bool = True) -> go.Figure:

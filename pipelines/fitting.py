@@ -1,6 +1,7 @@
 """Check a request's methods and sizes, fit one method's group of bottleneck sizes, and score fitted reducers."""
 from __future__ import annotations
 
+import time
 from contextlib import nullcontext
 from typing import Iterable, Mapping, Sequence
 
@@ -45,25 +46,32 @@ def check_methods(methods: Iterable[str]) -> list[str]:
 def fit_group(method: str, bottlenecks: Sequence[int], X_train, params: Mapping[str, object] | None = None,
               control: FitControl | None = None) -> Models:
     """`method` fitted at every size in `bottlenecks`, as its registry entry fits a group (together if it can)."""
-    (models,) = fit_repeats(method, bottlenecks, X_train, [params or {}], control)
+    ((models, _),) = fit_repeats(method, bottlenecks, X_train, [params or {}], control)
     return models
 
 
 def fit_repeats(method: str, bottlenecks: Sequence[int], X_train, repeats: Sequence[Mapping[str, object]],
-                control: FitControl | None = None) -> list[Models]:
+                control: FitControl | None = None) -> list[tuple[Models, float]]:
     """`method` fitted at every size in `bottlenecks` once per parameter set in `repeats` (they differ only in
-    their seed, `random_state`): all in one computation when the method fuses seeds, else one repeat after another."""
+    their seed, `random_state`): all in one computation when the method fuses seeds, else one repeat after another.
+    Returns each repeat's models and the wall time of the computation that trained them."""
     entry, control = METHODS[method], control or FitControl()
     reducers = [[make_reducer(method, k, **params) for k in bottlenecks] for params in repeats]
     # Once TensorFlow has run, its idle threads and a multi-threaded BLAS fight over 2 cores: PCA fits were
     # measured 4-30x slower. One BLAS thread is fast for the sizes a method without gradients fits here.
     with nullcontext() if entry.trained_by_gradient else threadpool_limits(limits=1, user_api="blas"):
         if entry.fuses_seeds or len(reducers) == 1:
+            started = time.perf_counter()
             entry.fit_group([r for group in reducers for r in group], X_train, control)
+            seconds = [time.perf_counter() - started] * len(reducers)  # they trained together, not in turns
         else:
+            seconds = []
             for i, group in enumerate(reducers):
+                started = time.perf_counter()
                 entry.fit_group(group, X_train, control.scaled(i / len(reducers), 1 / len(reducers)))
-    return [{(method, k): reducer for k, reducer in zip(bottlenecks, group)} for group in reducers]
+                seconds.append(time.perf_counter() - started)
+    return [({(method, k): reducer for k, reducer in zip(bottlenecks, group)}, repeat_seconds)
+            for group, repeat_seconds in zip(reducers, seconds)]
 
 
 def fit_reducers(data: PreparedData, methods: Sequence[str], bottlenecks: Sequence[int], seed: int = 0,

@@ -7,7 +7,6 @@ process boundary. Executors never write the run store: the driver that called th
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Callable, Iterator, Mapping, Protocol, Sequence
 
@@ -91,12 +90,10 @@ def execute_together(specs: Sequence[RunSpec], data: PreparedData, control: FitC
     first = specs[0]
     if any(spec.method != first.method or spec.bottlenecks != first.bottlenecks for spec in specs):
         raise ValueError("Only repeats of one method at the same bottleneck sizes fit together.")
-    started = time.perf_counter()
     fitted = fit_repeats(first.method, first.bottlenecks, data.X_train, [spec.estimator_params() for spec in specs],
                          control)
-    seconds = time.perf_counter() - started  # of every repeat together: they do not take turns
     return [TaskResult(spec, models, score_reducers(models, data, fit_seconds=seconds, train_seed=spec.train_seed),
-                       seconds) for spec, models in zip(specs, fitted)]
+                       seconds) for spec, (models, seconds) in zip(specs, fitted)]
 
 
 def execute(spec: RunSpec, data: PreparedData, control: FitControl | None = None) -> TaskResult:

@@ -38,12 +38,13 @@ def test_run_labels_leave_out_what_every_run_shares():
     assert labels[0] == "digits" and labels[4] == "iris"
 
 
-def test_the_sidebars_dataset_is_compared_first_else_the_newest_runs_dataset():
+def test_the_sidebars_runs_are_compared_first_else_its_datasets_else_the_newest_runs_dataset():
     listing = _listing()
-    assert summaries.runs_to_compare(listing, "i", 3) == ["eeeeee5"]
-    assert summaries.runs_to_compare(listing, "d", 3) == ["aaaaaa1", "bbbbbb2", "cccccc3"]
-    assert summaries.runs_to_compare(listing, "not stored", 2) == ["aaaaaa1", "bbbbbb2"]
-    assert summaries.runs_to_compare(listing, None, 9) == ["aaaaaa1", "bbbbbb2", "cccccc3", "dddddd4"]
+    assert summaries.runs_to_compare(listing, ["dddddd4", "gone", "aaaaaa1"], "i", 3) == ["dddddd4", "aaaaaa1"]
+    assert summaries.runs_to_compare(listing, ["gone"], "i", 3) == ["eeeeee5"]
+    assert summaries.runs_to_compare(listing, [], "d", 3) == ["aaaaaa1", "bbbbbb2", "cccccc3"]
+    assert summaries.runs_to_compare(listing, [], "not stored", 2) == ["aaaaaa1", "bbbbbb2"]
+    assert summaries.runs_to_compare(listing, [], None, 9) == ["aaaaaa1", "bbbbbb2", "cccccc3", "dddddd4"]
 
 
 def test_methods_are_shown_by_their_display_names():

@@ -70,13 +70,18 @@ st.dataframe(listing[["run", "method_label", "bottlenecks", "settings", "split_s
                             "created": st.column_config.DatetimeColumn("created (UTC)", format="YYYY-MM-DD HH:mm:ss"),
                             "seconds": st.column_config.NumberColumn(
                                 "training seconds", format="%.1f",
-                                help="Wall time of training every bottleneck size of the run together."),
+                                help="Wall time of the computation that trained the run: all its bottleneck sizes, "
+                                     "and the repeats trained together with it."),
                             "test_size": st.column_config.NumberColumn("test fraction")})
 selection = state.selection()
-start = summaries.runs_to_compare(listing, selection.dataset.content_hash if selection else None, DEFAULT_SHOWN)
+shown = [] if selection is None else [spec.key for method in selection.methods
+                                      for spec in selection.specs(method, selection.sweep_sizes)]
+start = summaries.runs_to_compare(listing, shown, selection.dataset.content_hash if selection else None,
+                                  DEFAULT_SHOWN)
 keys = st.multiselect("Runs to compare, download or delete", list(names), default=start,
                       format_func=names.get, key=CHOSEN,
-                      help="Starts with the newest runs of the sidebar's dataset.")
+                      help="Starts with the runs the sidebar's choices show on the other pages, or else the "
+                           "newest runs of the sidebar's dataset.")
 if not keys:
     st.info("Choose one or more runs above to compare, download or delete them.")
     st.stop()

@@ -97,7 +97,8 @@ class Method:
     def accepts(self, dataset: "Dataset") -> str | None:
         """None when the method can run on `dataset`, else the reason it cannot."""
         if self.needs_images and dataset.image_shape is None:
-            return f"{self.label} needs image data; {dataset.name} is tabular."
+            return (f"{self.label} needs image data; {dataset.name} is tabular: choose an image dataset (such as "
+                    "digits) or leave it out.")
         return None
 
     def parse_settings(self, values: Mapping[str, object]) -> dict[str, object]:
