@@ -15,7 +15,7 @@ from dashboard.plain_text import markdown_literal
 from dashboard.state import widget_key
 from pipelines import DATASETS, METHODS
 from pipelines.reducers import Setting
-from pipelines.repeats import MAX_REPEATS, training_seeds
+from pipelines.repeats import MAX_REPEATS, MAX_SEED, training_seeds
 
 PREFIX = "sidebar"
 UPLOAD = "Upload CSV…"
@@ -153,7 +153,7 @@ def render() -> Selection | None:
                                      help="Seeds which samples are held out for testing.")
         seed_column, repeats_column = st.columns(2)
         train_seed = seed_column.number_input(
-            "Training seed", 0, 2**32 - 1, key=_initial("train_seed", start.train_seed),
+            "Training seed", 0, MAX_SEED, key=_initial("train_seed", start.train_seed),
             help="Seeds the autoencoders' initial weights, validation samples and batch order (the first repeat's).")
         repeats = repeats_column.number_input(
             "Repeats", 1, MAX_REPEATS, key=_initial("repeats", start.repeats),

@@ -52,8 +52,9 @@ def scores_table(scores: pd.DataFrame) -> pd.DataFrame:
     repeats = scores.groupby(["method", "bottleneck", "split"])["train_seed"].nunique().max()
     if repeats > 1:
         spread = scores.pivot_table(index=["method", "bottleneck"], columns="split", values=["mse", "r2"],
-                                    aggfunc="std", sort=False)
+                                    aggfunc="std", sort=False, dropna=False)
         spread.columns = [SCORE_NAMES[f"{split}_{metric}"] for metric, split in spread.columns]
+        spread = spread.reindex(table.index)
         for column in SCORE_NAMES.values():
             table[column] = [f"{mean:.4g} ± {sd:.2g}" for mean, sd in zip(table[column], spread[column])]
         table.insert(0, "Repeats", scores[scores["split"] == "test"].groupby(["method", "bottleneck"], sort=False)
@@ -280,7 +281,8 @@ def training_table(runs: Mapping[str, pipelines.RunResult]) -> pd.DataFrame:
     without a validation split) and its method's training time."""
     rows = []
     for method, run in runs.items():
-        test = run.scores[(run.scores["method"] == method) & (run.scores["split"] == "test")]
+        test = run.scores[(run.scores["method"] == method) & (run.scores["split"] == "test")
+                          & (run.scores["train_seed"] == run.spec.train_seed)]  # the models shown: the first repeat's
         seconds = dict(zip(test["bottleneck"], test["fit_seconds"]))
         for (_, k), model in sorted(run.models.items()):
             history = model.history_
@@ -327,9 +329,12 @@ def run_labels(runs: pd.DataFrame, combine_repeats: bool = False) -> list[str]:
     unless `combine_repeats`: then the training seed is left out, so repeats of a run share its label."""
     fields = [name for name in _RUN_FIELDS if not (combine_repeats and name == "train_seed")]
     varying = [name for name in fields if runs[name].nunique() > 1]
+    # One name, several contents (a re-uploaded file, other library versions): the label says which data.
+    reused = runs.groupby("dataset")["content_hash"].transform("nunique") > 1
     labels = []
-    for row in runs.itertuples():
-        parts = [row.dataset, *(_RUN_FIELDS[name].format(getattr(row, name)) for name in varying)]
+    for row, name_reused in zip(runs.itertuples(), reused):
+        dataset = f"{row.dataset} (data {row.content_hash[:6]})" if name_reused else row.dataset
+        parts = [dataset, *(_RUN_FIELDS[name].format(getattr(row, name)) for name in varying)]
         if row.settings != "defaults":
             parts.append(row.settings)
         labels.append(" · ".join(parts))

@@ -98,10 +98,11 @@ def _together(results: list[pipelines.TaskResult]) -> pipelines.TaskResult:
                                 first.seconds, from_store=all(r.from_store for r in results))
 
 
-def _run(selection: Selection, method: str, sizes: tuple[int, ...], stage: str) -> pipelines.TaskResult | None:
-    """The run of `method` at `sizes` with every repeat, trained with progress if needed; None (with a message) if
-    it was stopped."""
-    specs = selection.specs(method, sizes)
+def _run(selection: Selection, method: str, sizes: tuple[int, ...], stage: str,
+         first_repeat_only: bool = False) -> pipelines.TaskResult | None:
+    """The run of `method` at `sizes` with every repeat (or only the first), trained with progress if needed; None
+    (with a message) if it was stopped."""
+    specs = selection.specs(method, sizes)[:1 if first_repeat_only else None]
     key, label = job_key(specs), METHODS[method].label
     if key in state.stopped_runs():
         st.info(f"Training of **{label}** was stopped before it finished, so nothing was stored and it is left out.",
@@ -124,6 +125,13 @@ def _run(selection: Selection, method: str, sizes: tuple[int, ...], stage: str) 
             return None
         raise job.error
     return _together(job.results)
+
+
+def first_repeat_note(selection: Selection) -> None:
+    """Say, on a page that shows one model per method, that it is the first repeat's."""
+    if selection.repeats > 1:
+        st.caption(f":material/info: This page shows the first of {selection.repeats} repeats (training seed "
+                   f"{selection.train_seed}); the Error curves page shows every repeat's spread.")
 
 
 def sweep_in_stages(selection: Selection, methods: Sequence[str] | None = None
@@ -153,12 +161,11 @@ def models_at(selection: Selection, k: int, methods: Sequence[str] | None = None
     """Every method's model with `k` codes: from the sweep when it has `k`, else from a run of `k` alone."""
     methods = _methods(selection, methods)
     sizes = selection.sizes_for(k)
-    runs = {m: _run(selection, m, sizes, f"Training step {i} of {len(methods)}") for i, m in enumerate(methods, 1)}
+    # Pages that show one model per method use the first repeat: a size outside the sweep trains only that one.
+    runs = {m: _run(selection, m, sizes, f"Training step {i} of {len(methods)}", first_repeat_only=k not in
+                    selection.sweep_sizes) for i, m in enumerate(methods, 1)}
     runs = {m: run for m, run in runs.items() if run is not None}
     if not runs:
         st.stop()
-    if selection.repeats > 1:
-        st.caption(f":material/info: This page shows the first of {selection.repeats} repeats (training seed "
-                   f"{selection.train_seed}); the Error curves page shows every repeat's spread.")
     key = (tuple(run.spec.key for run in runs.values()), k)
     return ModelsAt(key, k, _data(selection), {m: run.models[(m, k)] for m, run in runs.items()})

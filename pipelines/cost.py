@@ -82,7 +82,7 @@ def dense_layer_widths(n_features: int, bottleneck: int, hidden: tuple[int, ...]
 
 
 def dense_autoencoder_estimate(n_rows: int, n_features: int, sizes: tuple[int, ...], hidden: tuple[int, ...],
-                               epochs: int, models_per_size: int = 1) -> Estimate:
+                               epochs: int, models_per_size: int = 1, monitored_rows: int = 0) -> Estimate:
     """Cost of training mirrored dense autoencoders at `sizes` together (stacked to the largest size)."""
     layers = dense_layer_widths(n_features, max(sizes), hidden)
     parameters = sum((inputs + 1) * units for inputs, units in layers)
@@ -93,4 +93,7 @@ def dense_autoencoder_estimate(n_rows: int, n_features: int, sizes: tuple[int, .
     # weights kept for early stopping, the arrays they are built from and XLA's temporaries (measured on mnist-5k:
     # 1.2 GB above the loaded process for 30 M stacked weights, benchmarks/guard_memory.py).
     memory = 10 * 4 * stacked + 4 * 2 * 256 * max(w for _, w in layers) * len(layers) * len(sizes)
+    # The rows scored at every epoch's end (validation rows, or all training rows without them) are held per model,
+    # with their activations while scored.
+    memory += 4 * 3 * monitored_rows * (n_features + max(w for _, w in layers)) * len(sizes) * models_per_size
     return Estimate(parameters, max(units for _, units in layers), seconds, memory)

@@ -335,7 +335,8 @@ def _loss_ticks(histories: Mapping[int, Mapping[str, Sequence[float]]]) -> dict:
 
 
 def loss_curves(histories: Mapping[int, Mapping[str, Sequence[float]]], method: str,
-                best_epochs: Mapping[int, int] | None = None, *, units: str = "scaled units") -> go.Figure:
+                best_epochs: Mapping[int, int] | None = None, *, units: str = "scaled units",
+                quantity: str = "Mean squared error") -> go.Figure:
     """Training (solid) and validation (dotted) loss per epoch, one colour per bottleneck size."""
     figure = go.Figure()
     sizes = sorted(histories)
@@ -356,7 +357,7 @@ def loss_curves(histories: Mapping[int, Mapping[str, Sequence[float]]], method: 
                 legendgroup=str(k), showlegend=False,
                 hovertemplate=f"bottleneck {k}: best epoch %{{x}}<extra></extra>"))
     figure.update_xaxes(title_text="Epoch")
-    figure.update_yaxes(title_text=f"Mean squared error ({units})", type="log", **_loss_ticks(histories))
+    figure.update_yaxes(title_text=f"{quantity} ({units})", type="log", **_loss_ticks(histories))
     return _layout(figure, f"{_label(method)}: loss per epoch (★ = weights kept)", height=480)
 
 

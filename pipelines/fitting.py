@@ -68,7 +68,8 @@ def fit_repeats(method: str, bottlenecks: Sequence[int], X_train, repeats: Seque
             seconds = []
             for i, group in enumerate(reducers):
                 started = time.perf_counter()
-                entry.fit_group(group, X_train, control.scaled(i / len(reducers), 1 / len(reducers)))
+                entry.fit_group(group, X_train, control.scaled(i / len(reducers), 1 / len(reducers),
+                                                               prefix=f"repeat {i + 1} of {len(reducers)}: "))
                 seconds.append(time.perf_counter() - started)
     return [({(method, k): reducer for k, reducer in zip(bottlenecks, group)}, repeat_seconds)
             for group, repeat_seconds in zip(reducers, seconds)]

@@ -10,6 +10,7 @@ from scipy import stats
 
 GROUP = ["method", "bottleneck", "split", "split_seed"]
 MAX_REPEATS = 10  # per run, in the dashboard and the command line
+MAX_SEED = 2**31 - 1 - MAX_REPEATS  # TensorFlow's stateless random ops take 32-bit seeds; repeats count up from one
 MIN_REPEATS_FOR_TEST = 5  # below this a signed-rank test cannot reach p < 0.05 however clear the result
 
 

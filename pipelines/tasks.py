@@ -18,6 +18,7 @@ from pipelines.errors import InputError
 from pipelines.fitting import Models, check_bottlenecks, check_methods, fit_repeats, score_reducers
 from pipelines.preprocessing import PreparedData, prepare
 from pipelines.reducers import METHODS, FitControl
+from pipelines.repeats import MAX_SEED
 from pipelines.run_spec import RunSpec, run_spec
 
 
@@ -64,8 +65,8 @@ def plan(dataset: Dataset, methods: Sequence[str], bottlenecks: Sequence[int], *
 def check_seeds(seeds: Sequence[int]) -> list[int]:
     """Distinct training seeds in their given order, at least one, each a non-negative whole number."""
     distinct = list(dict.fromkeys(int(seed) for seed in seeds))
-    if not distinct or any(seed < 0 for seed in distinct):
-        raise InputError("Training seeds must be one or more whole numbers from 0 up, e.g. 0,1,2.")
+    if not distinct or any(not 0 <= seed <= MAX_SEED for seed in distinct):
+        raise InputError(f"Training seeds must be one or more whole numbers from 0 to {MAX_SEED:,}, e.g. 0,1,2.")
     return distinct
 
 
@@ -73,7 +74,8 @@ def estimate(specs: Sequence[RunSpec], data: PreparedData) -> cost.Estimate:
     """What fitting one method's `specs` (repeats under several training seeds) on `data` will cost together."""
     spec = specs[0]
     one = METHODS[spec.method].estimate_cost(dict(spec.params), len(data.X_train), data.n_features, spec.bottlenecks)
-    return cost.Estimate(one.parameters, one.widest_layer, one.seconds * len(specs), one.memory_bytes * len(specs))
+    together = len(specs) if METHODS[spec.method].fuses_seeds else 1  # repeats held in memory at once
+    return cost.Estimate(one.parameters, one.widest_layer, one.seconds * len(specs), one.memory_bytes * together)
 
 
 def check_cost(specs: Sequence[RunSpec], data: PreparedData) -> cost.Estimate:

@@ -36,14 +36,15 @@ def test_a_job_nobody_asks_about_stops_by_itself_and_stores_nothing(iris):
 
 
 def test_a_watched_job_keeps_training_until_it_is_stopped(iris):
-    job = _job(iris, abandoned_after=1.0)
-    deadline = time.monotonic() + 4.0
+    job = _job(iris, abandoned_after=2.0)
+    deadline = time.monotonic() + 6.0  # three times as long as an unwatched job would last
     while time.monotonic() < deadline:
         assert not job.wait(0.2), "a job that a page keeps asking about runs on"
     assert job.fraction > 0
     job.stop()
     asked = time.monotonic()
-    assert job.wait(5.0) and time.monotonic() - asked < 1.5, "a stop ends the job within about a second"
+    # About a second on an idle machine (pipelines' own test holds it to 1 s); the slack is for a busy CI worker.
+    assert job.wait(10.0) and time.monotonic() - asked < 2.5, "a stop ends the job within about a second"
     assert job.stopped and not _stored(job)
 
 

@@ -26,9 +26,9 @@ def test_a_dense_autoencoder_reaches_the_same_held_out_error_on_both_training_pa
     """Same architecture, loss, schedule and early stopping; the paths draw different initial weights and batch
     orders, so each is averaged over three seeds."""
     settings = dict(hidden_layer_sizes=(64,), epochs=40, batch_size=64, learning_rate=1e-2)
-    fused = [_test_mse(make_reducer("nonlinear_ae", 8, random_state=seed, **settings).fit(digits.X_train), digits)
+    fused = [_test_mse(make_reducer("nonlinear_ae", 16, random_state=seed, **settings).fit(digits.X_train), digits)
              for seed in range(3)]
-    keras_path = [_test_mse(make_reducer("denoising_ae", 8, noise_level=0.0, random_state=seed, **settings)
+    keras_path = [_test_mse(make_reducer("denoising_ae", 16, noise_level=0.0, random_state=seed, **settings)
                             .fit(digits.X_train), digits) for seed in range(3)]
     assert np.mean(keras_path) == pytest.approx(np.mean(fused), rel=0.02)
 

@@ -9,6 +9,7 @@ from pipelines import figures
 PREFIX = "embeddings"
 
 selection = trained.require_selection()
+trained.first_repeat_note(selection)
 dataset, k = selection.dataset, selection.bottleneck
 st.title("Embeddings")
 st.caption("Every test sample becomes a point: samples that are alike should land close together. Hover over a "

@@ -8,6 +8,7 @@ REFERENCE, LINEAR_AE = PAIR = ("pca", "linear_ae")  # this page is about these t
 MAX_DIRECTIONS = 8
 
 selection = trained.require_selection()
+trained.first_repeat_note(selection)
 dataset, k = selection.dataset, selection.bottleneck
 st.title("Linear AE vs PCA")
 st.caption("A linear autoencoder trained on squared error learns the same subspace as PCA (Baldi & Hornik, 1989), "

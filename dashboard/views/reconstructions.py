@@ -8,6 +8,7 @@ GALLERY_SIZE = 10
 WORST_SHOWN = 5
 
 selection = trained.require_selection()
+trained.first_repeat_note(selection)
 dataset, k = selection.dataset, selection.bottleneck
 st.title("Reconstructions")
 st.caption(f"Every method compresses each test sample to {k} code{'s' if k > 1 else ''} (the bottleneck chosen "

@@ -14,11 +14,13 @@ if not autoencoders:
     st.info(summaries.untrained_note(selection.methods))
     st.stop()
 runs = trained.sweep(selection, autoencoders)
+trained.first_repeat_note(selection)
 for method, run in runs.items():
     histories, best_epochs = summaries.histories(run, method)
     entry = METHODS[method]
     units = entry.loss_units or summaries.mse_units(selection.dataset)
-    st.plotly_chart(figures.loss_curves(histories, method, best_epochs, units=units))
+    st.plotly_chart(figures.loss_curves(histories, method, best_epochs, units=units,
+                                        quantity="Loss" if entry.loss_units else "Mean squared error"))
     if any(set(history) & set(figures.TERM_DASHES) for history in histories.values()):
         st.plotly_chart(figures.loss_terms(histories, method, units=units))
         st.caption(summaries.VAE_NOTE)

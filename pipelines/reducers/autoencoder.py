@@ -114,8 +114,10 @@ def fit_group(estimators: Sequence[Autoencoder], X: np.ndarray, control: FitCont
 
 def estimate_cost(params: Mapping[str, object], n_rows: int, n_features: int, sizes: Sequence[int]) -> Estimate:
     """Parameters, widest layer, time and memory of training these autoencoders together."""
+    held_out = params.get("early_stopping", True) and params.get("validation_fraction", 0.0) > 0
+    monitored = round(n_rows * params["validation_fraction"]) if held_out else n_rows
     return dense_autoencoder_estimate(n_rows, n_features, tuple(sizes), tuple(params["hidden_layer_sizes"]),
-                                      int(params["epochs"]))
+                                      int(params["epochs"]), monitored_rows=monitored)
 
 
 def architecture_settings(defaults: Mapping[str, object]) -> tuple[Setting, ...]:

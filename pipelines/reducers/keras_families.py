@@ -38,6 +38,12 @@ class Sampling(keras.layers.Layer):
         return {**super().get_config(), "seed": self.seed}
 
 
+def layer_seed(seed: int, layer: int) -> int:
+    """A seed for one layer's (or one noise stream's) draws, independent across layers and training seeds: seed + layer
+    would give repeat s + 1 the streams of repeat s's next layer."""
+    return int(np.random.SeedSequence([int(seed), int(layer)]).generate_state(1)[0] % (2**31 - 1))
+
+
 def _dense(units: int, activation: str, seed: int, name: str) -> keras.layers.Dense:
     return keras.layers.Dense(units, activation=activation, name=name,
                               kernel_initializer=keras.initializers.GlorotUniform(seed=seed))
@@ -50,9 +56,9 @@ def dense_encoder(n_features: int, k: int, hidden: Sequence[int], activation: st
     inputs = keras.Input((n_features,), name="features")
     x = keras.layers.Normalization(mean=feature_mean, variance=np.ones_like(feature_mean), name="center")(inputs)
     for i, units in enumerate(hidden):
-        x = _dense(units, activation, seed + i, f"hidden_{i}")(x)
+        x = _dense(units, activation, layer_seed(seed, i), f"hidden_{i}")(x)
     names = ["codes"] if heads == 1 else ["z_mean", "z_log_var"]
-    outputs = [_dense(k, "linear", seed + 100 + j, name)(x) for j, name in enumerate(names)]
+    outputs = [_dense(k, "linear", layer_seed(seed, 100 + j), name)(x) for j, name in enumerate(names)]
     return keras.Model(inputs, outputs[0] if heads == 1 else outputs, name="encoder")
 
 
@@ -62,9 +68,9 @@ def dense_decoder(k: int, n_features: int, hidden: Sequence[int], activation: st
     codes = keras.Input((k,), name="codes")
     x = codes
     for i, units in enumerate(reversed(hidden)):
-        x = _dense(units, activation, seed + 200 + i, f"hidden_{i}")(x)
+        x = _dense(units, activation, layer_seed(seed, 200 + i), f"hidden_{i}")(x)
     outputs = keras.layers.Dense(n_features, activation=output_activation, name="reconstruction",
-                                 kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 300),
+                                 kernel_initializer=keras.initializers.GlorotUniform(seed=layer_seed(seed, 300)),
                                  bias_initializer=keras.initializers.Constant(output_bias))(x)
     return keras.Model(codes, outputs, name="decoder")
 
@@ -78,9 +84,9 @@ def conv_encoder(image_shape: tuple[int, int], k: int, filters: Sequence[int], a
     x = keras.layers.Reshape((height, width, 1))(x)
     for i, channels in enumerate(filters):
         x = keras.layers.Conv2D(channels, 3, strides=2, padding="same", activation=activation, name=f"conv_{i}",
-                                kernel_initializer=keras.initializers.GlorotUniform(seed=seed + i))(x)
+                                kernel_initializer=keras.initializers.GlorotUniform(seed=layer_seed(seed, i)))(x)
     x = keras.layers.Flatten()(x)
-    codes = _dense(k, "linear", seed + 100, "codes")(x)
+    codes = _dense(k, "linear", layer_seed(seed, 100), "codes")(x)
     return keras.Model(inputs, codes, name="encoder")
 
 
@@ -92,7 +98,7 @@ def conv_decoder(k: int, image_shape: tuple[int, int], filters: Sequence[int], a
     scale = 2 ** len(filters)
     small = (math.ceil(height / scale), math.ceil(width / scale))
     codes = keras.Input((k,), name="codes")
-    x = _dense(small[0] * small[1] * filters[-1], activation, seed + 200, "expand")(codes)
+    x = _dense(small[0] * small[1] * filters[-1], activation, layer_seed(seed, 200), "expand")(codes)
     x = keras.layers.Reshape((*small, filters[-1]))(x)
     # The encoder's layers in reverse: each transposed convolution doubles the map and goes to the channels the
     # encoder had at that size, the last one to the single pixel channel.
@@ -101,7 +107,8 @@ def conv_decoder(k: int, image_shape: tuple[int, int], filters: Sequence[int], a
         last = i == len(outputs) - 1
         x = keras.layers.Conv2DTranspose(channels, 3, strides=2, padding="same",
                                          activation="linear" if last else activation, name=f"deconv_{i}",
-                                         kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 300 + i))(x)
+                                         kernel_initializer=keras.initializers.GlorotUniform(
+                                             seed=layer_seed(seed, 300 + i)))(x)
     x = keras.layers.Cropping2D(((0, small[0] * scale - height), (0, small[1] * scale - width)))(x)
     x = keras.layers.Flatten()(x)
     # The mean image as a fixed offset before the output activation, so training starts from the mean image.
@@ -123,7 +130,7 @@ class BranchedAutoencoder(keras.Model):
         self.seed = int(seed)
         self.encoders, self.decoders = list(encoders), list(decoders)
         # One generator per branch, all seeded alike: each branch draws the noise it would draw alone.
-        self.noise_seeds = [keras.random.SeedGenerator(seed) for _ in self.encoders]
+        self.noise_seeds = [keras.random.SeedGenerator(layer_seed(seed, 1000)) for _ in self.encoders]
         self.trackers = {f"{term}_{i}": keras.metrics.Mean(name=f"{term}_{i}")
                          for i in range(len(self.encoders)) for term in self.terms}
 
@@ -178,7 +185,7 @@ class PlainAutoencoders(BranchedAutoencoder):
     def __init__(self, *args, shift_images: tuple[int, int] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.shift_images = shift_images
-        self.shift_seeds = [keras.random.SeedGenerator(self.seed + 1) for _ in self.encoders]
+        self.shift_seeds = [keras.random.SeedGenerator(layer_seed(self.seed, 1001)) for _ in self.encoders]
 
     def branch_losses(self, i, x, training):
         if training and self.shift_images is not None:
@@ -216,11 +223,14 @@ class VariationalAutoencoders(BranchedAutoencoder):
     def __init__(self, *args, beta: float = 1.0, bernoulli: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.beta, self.bernoulli = float(beta), bernoulli
-        self.samplers = [Sampling(seed=self.seed) for _ in self.encoders]  # each branch samples as it would alone
+        # Each branch samples as it would alone; validation draws from its own fixed stream, so its loss is the
+        # same estimate of the negative ELBO as training's, not the loss of the mean code.
+        self.samplers = [Sampling(seed=layer_seed(self.seed, 1002)) for _ in self.encoders]
+        self.validation_samplers = [Sampling(seed=layer_seed(self.seed, 1003)) for _ in self.encoders]
 
     def branch_losses(self, i, x, training):
         mean, log_var = self.encoders[i](x, training=training)
-        z = self.samplers[i]([mean, log_var]) if training else mean
+        z = (self.samplers if training else self.validation_samplers)[i]([mean, log_var])
         reconstruction = self.decoders[i](z, training=training)
         if self.bernoulli:
             clipped = ops.clip(reconstruction, 1e-6, 1 - 1e-6)
@@ -230,6 +240,9 @@ class VariationalAutoencoders(BranchedAutoencoder):
         reconstruction_loss = ops.mean(ops.sum(per_feature, axis=1))
         kl = ops.mean(-0.5 * ops.sum(1 + log_var - ops.square(mean) - ops.exp(log_var), axis=1))
         return {"loss": reconstruction_loss + self.beta * kl, "reconstruction": reconstruction_loss, "kl": kl}
+
+    def call(self, x):
+        return [decoder(encoder(x)[0]) for encoder, decoder in zip(self.encoders, self.decoders)]
 
 
 class BranchEarlyStopping(keras.callbacks.Callback):
@@ -249,7 +262,10 @@ class BranchEarlyStopping(keras.callbacks.Callback):
         self.last_real = [math.inf] * n_branches
         self.last_improved = [0] * n_branches
         self.stopped = [False] * n_branches
-        self.best_weights: list[list[np.ndarray] | None] = [None] * n_branches
+        self.best_weights: list[list[np.ndarray]] = []  # the initial weights until an epoch improves on them
+
+    def on_train_begin(self, logs=None):
+        self.best_weights = [[np.array(w) for w in self._weights(i)] for i in range(self.n)]
 
     def _weights(self, i: int) -> list:
         return self.model.encoders[i].weights + self.model.decoders[i].weights
@@ -263,7 +279,7 @@ class BranchEarlyStopping(keras.callbacks.Callback):
                 term, split = (name[4:], "val_") if name.startswith("val_") else (name, "")
                 self.histories[i][name].append(float(logs[f"{split}{term}_{i}"]))
             monitored = self.histories[i]["val_loss" if self.has_validation else "loss"][-1]
-            if monitored < self.best[i] or self.best_weights[i] is None:
+            if monitored < self.best[i]:  # never true for NaN: a diverged branch keeps its last finite weights
                 self.best[i], self.best_epoch[i] = monitored, epoch
                 self.best_weights[i] = [np.array(w) for w in self._weights(i)]
             if monitored < self.last_real[i] * (1.0 - self.tol):
@@ -278,9 +294,8 @@ class BranchEarlyStopping(keras.callbacks.Callback):
 
     def restore(self) -> None:
         for i in range(self.n):
-            if self.best_weights[i] is not None:
-                for variable, value in zip(self._weights(i), self.best_weights[i]):
-                    variable.assign(value)
+            for variable, value in zip(self._weights(i), self.best_weights[i]):
+                variable.assign(value)
 
 
 class StopFlag(keras.callbacks.Callback):

@@ -32,11 +32,12 @@ class FitControl:
             self.progress(fraction, message)
         self.stop_if_asked()
 
-    def scaled(self, start: float, share: float) -> "FitControl":
-        """This control for a part of the work: the part's fractions map onto [start, start + share]."""
+    def scaled(self, start: float, share: float, prefix: str = "") -> "FitControl":
+        """This control for a part of the work: the part's fractions map onto [start, start + share], and its
+        messages start with `prefix` (e.g. which repeat is training)."""
         def report(fraction: float, message: str) -> None:
             if self.progress is not None:
-                self.progress(start + share * fraction, message)
+                self.progress(start + share * fraction, prefix + message)
 
         return FitControl(report, self.should_stop)
 
