@@ -18,8 +18,6 @@ from pipelines.reducers.fused_training import effective_batch_size, progress_mes
 from pipelines.reducers.keras_runtime import keras_module
 from pipelines.reducers.method import FitControl
 
-XLA_FROM_ROW_EPOCHS = 20_000
-
 
 class KerasAutoencoder(TransformerMixin, BaseEstimator):
     """What every Keras-path autoencoder shares; subclasses define `__init__` (their parameters), `_build` and
@@ -126,8 +124,8 @@ def fit_keras_group(estimators: Sequence[KerasAutoencoder], X: np.ndarray, contr
     epochs = int(first.epochs)
     schedule = keras.optimizers.schedules.CosineDecay(float(first.learning_rate),
                                                       decay_steps=epochs * steps_per_epoch, alpha=0.01)
-    # XLA makes each step faster but costs seconds to compile: worth it only when there are many steps to run.
-    model.compile(optimizer=keras.optimizers.Adam(schedule), jit_compile=len(X_fit) * epochs >= XLA_FROM_ROW_EPOCHS)
+    # Keras cannot compile these models with XLA (it falls back with a warning), so they run as TensorFlow graphs.
+    model.compile(optimizer=keras.optimizers.Adam(schedule), jit_compile=False)
     batches = (tf.data.Dataset.from_tensor_slices(X_fit)
                .shuffle(len(X_fit), seed=seed, reshuffle_each_iteration=True)
                .batch(batch_size, drop_remainder=True))
