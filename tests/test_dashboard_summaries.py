@@ -116,7 +116,7 @@ def test_the_training_table_shows_a_dash_without_validation_and_the_methods_trai
         scores = _scores().query("method == @method and bottleneck in (1, 2)")
         # models that would each report a share of the time: the table must show the method's whole time
         models = {(method, k): _autoencoder(k, validation, SECONDS[method] / 2) for k in (1, 2)}
-        runs[method] = SimpleNamespace(models=models, scores=scores)
+        runs[method] = SimpleNamespace(models=models, scores=scores, spec=SimpleNamespace(train_seed=0))
     table = summaries.training_table(runs)
     linear = table[table["Method"] == METHODS[LINEAR].label]
     nonlinear = table[table["Method"] == METHODS[NONLINEAR].label]
