@@ -334,13 +334,18 @@ def _loss_ticks(histories: Mapping[int, Mapping[str, Sequence[float]]]) -> dict:
     return dict(tickformat="~g")  # under a decade Plotly already spaces ticks evenly; only the format is set
 
 
+def _size_shades(n: int) -> list[str]:
+    """One colour per bottleneck size of a loss chart, from dark to light."""
+    return sample_colorscale("Viridis", [0.85 * i / max(n - 1, 1) for i in range(n)])
+
+
 def loss_curves(histories: Mapping[int, Mapping[str, Sequence[float]]], method: str,
                 best_epochs: Mapping[int, int] | None = None, *, units: str = "scaled units",
                 quantity: str = "Mean squared error") -> go.Figure:
     """Training (solid) and validation (dotted) loss per epoch, one colour per bottleneck size."""
     figure = go.Figure()
     sizes = sorted(histories)
-    shades = sample_colorscale("Viridis", [0.85 * i / max(len(sizes) - 1, 1) for i in range(len(sizes))])
+    shades = _size_shades(len(sizes))
     for k, shade in zip(sizes, shades):
         for key, dash, split in (("loss", "solid", "training"), ("val_loss", "dot", "validation")):
             losses = histories[k].get(key) or []
@@ -370,7 +375,7 @@ def loss_terms(histories: Mapping[int, Mapping[str, Sequence[float]]], method: s
     per bottleneck size and one dash per term."""
     figure = go.Figure()
     sizes = sorted(histories)
-    shades = sample_colorscale("Viridis", [0.85 * i / max(len(sizes) - 1, 1) for i in range(len(sizes))])
+    shades = _size_shades(len(sizes))
     for k, shade in zip(sizes, shades):
         for term, dash in TERM_DASHES.items():
             values = histories[k].get(term) or []

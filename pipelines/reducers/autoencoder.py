@@ -15,7 +15,50 @@ from pipelines.reducers.settings import Setting
 ACTIVATIONS = ("elu", "relu", "tanh", "sigmoid", "selu", "gelu")
 
 
-class Autoencoder(TransformerMixin, BaseEstimator):
+class TrainedAutoencoder(TransformerMixin, BaseEstimator):
+    """What every autoencoder trained by gradient descent shares, on either training path: encoding, decoding,
+    the checks of its training settings (a subclass adds its own in `_check_params`) and its tags."""
+
+    def transform(self, X) -> np.ndarray:
+        """Codes of `X` in the bottleneck (for a VAE, the mean of q(z | x))."""
+        check_is_fitted(self, "encoder_")
+        X = validate_data(self, X, dtype=np.float32, reset=False)
+        codes = self.encoder_(X, training=False)
+        return np.asarray(codes[0] if isinstance(codes, (list, tuple)) else codes, dtype=np.float64)
+
+    def inverse_transform(self, X) -> np.ndarray:
+        """Reconstruction in feature space of the codes `X`."""
+        check_is_fitted(self, "decoder_")
+        codes = np.asarray(X, dtype=np.float32)
+        if codes.ndim != 2 or codes.shape[1] != self.n_components:
+            raise ValueError(f"Expected codes of shape (n_samples, {self.n_components}), got {codes.shape}.")
+        return np.asarray(self.decoder_(codes, training=False), dtype=np.float64)
+
+    def _validate_params_for(self, X: np.ndarray) -> None:
+        n_features = X.shape[1]
+        if not (isinstance(self.n_components, (int, np.integer)) and 1 <= self.n_components <= n_features):
+            raise ValueError(f"n_components={self.n_components!r} must be an integer between 1 and the "
+                             f"number of features ({n_features}).")
+        for name in ("epochs", "batch_size", "patience"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, np.integer)) or value < (0 if name == "patience" else 1):
+                raise ValueError(f"{name}={value!r} must be a positive integer.")
+        if not self.learning_rate > 0:
+            raise ValueError(f"learning_rate={self.learning_rate!r} must be positive.")
+        if not 0 <= self.validation_fraction < 1:
+            raise ValueError(f"validation_fraction={self.validation_fraction!r} must be in [0, 1).")
+        self._check_params(n_features)
+
+    def _check_params(self, n_features: int) -> None:
+        """Checks of the subclass's own settings (none by default)."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = True  # float32 gradient descent; exact across runs only with the same seed
+        return tags
+
+
+class Autoencoder(TrainedAutoencoder):
     """Dense autoencoder trained by gradient descent on the mean squared reconstruction error.
 
     With `hidden_layer_sizes=()` and `activation="linear"` it is a linear autoencoder, whose optimum spans
@@ -46,33 +89,7 @@ class Autoencoder(TransformerMixin, BaseEstimator):
         fit_autoencoders([self], X, FitControl(progress))
         return self
 
-    def transform(self, X) -> np.ndarray:
-        """Codes of `X` in the bottleneck."""
-        check_is_fitted(self, "encoder_")
-        X = validate_data(self, X, dtype=np.float32, reset=False)
-        return np.asarray(self.encoder_(X, training=False), dtype=np.float64)
-
-    def inverse_transform(self, X) -> np.ndarray:
-        """Reconstruction in feature space of the codes `X`."""
-        check_is_fitted(self, "decoder_")
-        codes = np.asarray(X, dtype=np.float32)
-        if codes.ndim != 2 or codes.shape[1] != self.n_components:
-            raise ValueError(f"Expected codes of shape (n_samples, {self.n_components}), got {codes.shape}.")
-        return np.asarray(self.decoder_(codes, training=False), dtype=np.float64)
-
-    def _validate_params_for(self, X: np.ndarray) -> None:
-        n_features = X.shape[1]
-        if not (isinstance(self.n_components, (int, np.integer)) and 1 <= self.n_components <= n_features):
-            raise ValueError(f"n_components={self.n_components!r} must be an integer between 1 and the "
-                             f"number of features ({n_features}).")
-        for name in ("epochs", "batch_size", "patience"):
-            value = getattr(self, name)
-            if not isinstance(value, (int, np.integer)) or value < (0 if name == "patience" else 1):
-                raise ValueError(f"{name}={value!r} must be a positive integer.")
-        if not self.learning_rate > 0:
-            raise ValueError(f"learning_rate={self.learning_rate!r} must be positive.")
-        if not 0 <= self.validation_fraction < 1:
-            raise ValueError(f"validation_fraction={self.validation_fraction!r} must be in [0, 1).")
+    def _check_params(self, n_features: int) -> None:
         if any(not isinstance(u, (int, np.integer)) or u < 1 for u in self.hidden_layer_sizes):
             raise ValueError(f"hidden_layer_sizes={self.hidden_layer_sizes!r} must be positive integers.")
 
@@ -99,11 +116,6 @@ class Autoencoder(TransformerMixin, BaseEstimator):
         self.best_epoch_ = best_epoch + 1
         self.fit_seconds_ = fit_seconds
         self.n_features_in_ = n_features
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.non_deterministic = True  # float32 gradient descent; exact across runs only with the same seed
-        return tags
 
 
 def fit_group(estimators: Sequence[Autoencoder], X: np.ndarray, control: FitControl) -> None:

@@ -11,15 +11,15 @@ import time
 from typing import Sequence
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
+from pipelines.reducers.autoencoder import TrainedAutoencoder
 from pipelines.reducers.fused_training import effective_batch_size, progress_message, validation_rows
 from pipelines.reducers.keras_runtime import keras_module
 from pipelines.reducers.method import FitControl
 
 
-class KerasAutoencoder(TransformerMixin, BaseEstimator):
+class KerasAutoencoder(TrainedAutoencoder):
     """What every Keras-path autoencoder shares; subclasses define `__init__` (their parameters), `_build` and
     `_trainer`, and may add settings checks in `_check_params`."""
 
@@ -28,39 +28,6 @@ class KerasAutoencoder(TransformerMixin, BaseEstimator):
         X = validate_data(self, X, dtype=np.float32, ensure_min_samples=2)
         fit_keras_group([self], X, FitControl())
         return self
-
-    def transform(self, X) -> np.ndarray:
-        """Codes of `X` in the bottleneck (for a VAE, the mean of q(z | x))."""
-        check_is_fitted(self, "encoder_")
-        X = validate_data(self, X, dtype=np.float32, reset=False)
-        codes = self.encoder_(X, training=False)
-        return np.asarray(codes[0] if isinstance(codes, (list, tuple)) else codes, dtype=np.float64)
-
-    def inverse_transform(self, X) -> np.ndarray:
-        """Reconstruction in feature space of the codes `X`."""
-        check_is_fitted(self, "decoder_")
-        codes = np.asarray(X, dtype=np.float32)
-        if codes.ndim != 2 or codes.shape[1] != self.n_components:
-            raise ValueError(f"Expected codes of shape (n_samples, {self.n_components}), got {codes.shape}.")
-        return np.asarray(self.decoder_(codes, training=False), dtype=np.float64)
-
-    def _validate_params_for(self, X: np.ndarray) -> None:
-        n_features = X.shape[1]
-        if not (isinstance(self.n_components, (int, np.integer)) and 1 <= self.n_components <= n_features):
-            raise ValueError(f"n_components={self.n_components!r} must be an integer between 1 and the "
-                             f"number of features ({n_features}).")
-        for name in ("epochs", "batch_size", "patience"):
-            value = getattr(self, name)
-            if not isinstance(value, (int, np.integer)) or value < (0 if name == "patience" else 1):
-                raise ValueError(f"{name}={value!r} must be a positive integer.")
-        if not self.learning_rate > 0:
-            raise ValueError(f"learning_rate={self.learning_rate!r} must be positive.")
-        if not 0 <= self.validation_fraction < 1:
-            raise ValueError(f"validation_fraction={self.validation_fraction!r} must be in [0, 1).")
-        self._check_params(n_features)
-
-    def _check_params(self, n_features: int) -> None:
-        """Family-specific checks (none by default)."""
 
     def _build(self, families, n_features: int, feature_mean: np.ndarray, output_activation: str,
                output_bias: np.ndarray):
@@ -80,11 +47,6 @@ class KerasAutoencoder(TransformerMixin, BaseEstimator):
         self.best_epoch_ = best_epoch + 1
         self.fit_seconds_ = fit_seconds
         self.n_features_in_ = n_features
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.non_deterministic = True  # float32 gradient descent; exact across runs only with the same seed
-        return tags
 
 
 def fit_keras_group(estimators: Sequence[KerasAutoencoder], X: np.ndarray, control: FitControl) -> None:
