@@ -1,4 +1,4 @@
-"""Command line: `python -m pipelines datasets` and `python -m pipelines sweep ...`."""
+"""Command line: `python -m pipelines datasets`, `python -m pipelines sweep ...` and `python -m pipelines study ...`."""
 from __future__ import annotations
 
 import argparse
@@ -14,6 +14,8 @@ from pipelines.reducers import METHODS
 from pipelines.repeats import MAX_REPEATS, summarise, training_seeds
 from pipelines.runs import run
 from pipelines.store import STORE_ENV_VAR, RunStore
+from pipelines.study_cli import add_parser as add_study_parser
+from pipelines.study_cli import run_study_command
 from pipelines.tasks import plan
 
 EXIT_BAD_INPUT = 2
@@ -70,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     sweep_parser.add_argument("--store-dir", type=Path, default=None,
                      help=f"where finished runs are kept (default ${STORE_ENV_VAR} or the user cache directory)")
     sweep_parser.add_argument("--no-store", action="store_true", help="neither reuse nor keep finished runs")
+    add_study_parser(commands)
     return parser
 
 
@@ -189,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
             _list_datasets()
         elif args.command == "methods":
             _list_methods()
+        elif args.command == "study":
+            return run_study_command(args)
         else:
             _run_sweep(args)
     except InputError as error:

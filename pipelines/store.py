@@ -26,6 +26,7 @@ import pandas as pd
 from filelock import FileLock
 
 from pipelines.persistence import load_reducer, save_reducer
+from pipelines.plain_result import SavedModels, model_folder
 from pipelines.preprocessing import PreparedData
 from pipelines.reducers import METHODS, FitControl
 from pipelines.run_spec import RunSpec
@@ -124,8 +125,11 @@ class RunStore:
         staging.mkdir(parents=True)
         try:
             result.scores.to_csv(staging / "scores.csv", index=False)
-            for (method, k), model in result.models.items():
-                save_reducer(model, method, staging / "models" / f"{method}_{k}")
+            if isinstance(result.models, SavedModels):  # already in the store's form (from a worker): as is
+                result.models.write(staging / "models")
+            else:
+                for (method, k), model in result.models.items():
+                    save_reducer(model, method, staging / "models" / model_folder(method, k))
             files = {str(p.relative_to(staging)): _sha256(p) for p in sorted(staging.rglob("*")) if p.is_file()}
             manifest = {"spec": spec.describe(), "key": spec.key, "created": time.time(), "seconds": result.seconds,
                         "changed_settings": {k: _plain(v) for k, v in spec.changed_settings().items()},
@@ -138,6 +142,16 @@ class RunStore:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         return final
+
+    def join_study(self, key: str, study: str) -> None:
+        """Count a stored run that belongs to no study yet as `study`'s (a run keeps the first study it joins)."""
+        path = self._entry(key) / "manifest.json"
+        manifest = json.loads(path.read_text())
+        if manifest.get("study") is None:
+            manifest["study"] = study
+            staging = path.with_name(f".manifest-{uuid.uuid4().hex}")
+            staging.write_text(json.dumps(manifest, indent=1))
+            os.replace(staging, path)  # atomic: a reader sees the old manifest or the new one
 
     def runs(self) -> pd.DataFrame:
         """One row per stored run, newest first: key, dataset, method, bottlenecks, changed settings, seeds..."""
