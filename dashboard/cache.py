@@ -15,7 +15,7 @@ import streamlit as st
 import pipelines
 from dashboard.choices import ModelsAt
 from dashboard.jobs import TrainingJob
-from pipelines import metrics
+from pipelines import latent, metrics
 from pipelines.store import RunStore
 
 BY_KEY = {ModelsAt: lambda models: models.key}
@@ -121,3 +121,44 @@ def stored_scores(root: Path, keys: tuple[str, ...], labels: tuple[str, ...]) ->
 def planar_codes(models: ModelsAt) -> pd.DataFrame:
     """Every method's test codes as 2-D points (PCA of the codes beyond 2): method, index, z1, z2, label."""
     return pipelines.embeddings.planar_frame(models.models, models.data)
+
+
+@st.cache_data(show_spinner=False, hash_funcs=BY_KEY, max_entries=64)
+def test_codes(models: ModelsAt) -> dict[str, np.ndarray]:
+    """Each method's codes of the test samples."""
+    return {m: r.transform(models.data.X_test) for m, r in models.models.items()}
+
+
+@st.cache_data(show_spinner="Decoding the code planes…", hash_funcs=BY_KEY, max_entries=32)
+def decoded_planes(models: ModelsAt, steps: int) -> dict[str, latent.DecodedPlane]:
+    """Each 2-code model's plane decoded on a `steps` × `steps` grid over its test codes (model units)."""
+    codes = test_codes(models)
+    return {m: latent.decoded_plane(r, codes[m], steps) for m, r in models.models.items()}
+
+
+@st.cache_data(show_spinner=False, hash_funcs=BY_KEY, max_entries=32)
+def axis_sweeps(models: ModelsAt) -> dict[str, latent.AxisSweep]:
+    """Each model's decoding along each of its codes, the others at their median (model units)."""
+    codes = test_codes(models)
+    return {m: latent.axis_sweep(r, codes[m]) for m, r in models.models.items()}
+
+
+@st.cache_data(show_spinner=False, hash_funcs=BY_KEY, max_entries=64)
+def interpolations(models: ModelsAt, start: int, end: int, steps: int) -> dict[str, np.ndarray]:
+    """The plain blend and each method's decoded line between test samples `start` and `end` (dataset rows)."""
+    data = models.data
+    x_start, x_end = (data.X_test[np.flatnonzero(data.test_index == row)[0]] for row in (start, end))
+    return {latent.BLEND: latent.blend(x_start, x_end, steps),
+            **{m: latent.interpolation(r, x_start, x_end, steps) for m, r in models.models.items()}}
+
+
+@st.cache_data(show_spinner=False, hash_funcs=BY_KEY, max_entries=64)
+def code_spreads(models: ModelsAt) -> dict[str, np.ndarray]:
+    """Each method's standard deviation of every code over the training samples."""
+    return {m: latent.code_spread(r, models.data.X_train) for m, r in models.models.items()}
+
+
+@st.cache_data(show_spinner="Generating…", hash_funcs=BY_KEY, max_entries=64)
+def generated(models: ModelsAt, n: int, seed: int) -> dict[str, latent.Draws]:
+    """`n` new samples from each method (model units), the same for the same `seed`."""
+    return {m: latent.draws(m, r, models.data.X_train, n, seed) for m, r in models.models.items()}
