@@ -13,6 +13,8 @@ from pipelines.store import RunStore
 PREFIX = "runs"
 DEFAULT_SHOWN = 6  # the sidebar dataset's newest runs are compared until the user chooses others
 CHOSEN = widget_key(PREFIX, "chosen")
+STUDY = widget_key(PREFIX, "study")
+ALL_RUNS = "All runs"  # the study choice that shows every stored run, in a study or not
 DELETED = widget_key(PREFIX, "deleted")  # what the last deletion removed, said once after it
 
 
@@ -30,6 +32,13 @@ def _delete(store: RunStore, names: dict[str, str]) -> None:
     cache.forget_trained_runs()
     st.session_state[CHOSEN] = []  # their runs are gone; no other runs are shown in their place
     st.session_state[DELETED] = [names[key] for key in keys]
+
+
+def _choose_study(keys_by_study: dict[str, list[str]]) -> None:
+    """Compare the chosen study's runs (all of them: its repeats combine into bands), or keep the choice for all."""
+    study = st.session_state[STUDY]
+    if study != ALL_RUNS:
+        st.session_state[CHOSEN] = keys_by_study[study]
 
 
 def _cancel() -> None:
@@ -61,10 +70,22 @@ if listing.empty:
     st.info("No runs are stored yet: open the Error curves page to train the first ones.")
     st.stop()
 
+keys_by_study = {study: list(runs["key"]) for study, runs in listing.dropna(subset=["study"]).groupby("study",
+                                                                                                      sort=False)}
+if keys_by_study:
+    study = st.selectbox("Study", [ALL_RUNS, *keys_by_study], key=STUDY, on_change=_choose_study,
+                         args=(keys_by_study,),
+                         help="Runs trained by `python -m pipelines study FILE.toml`, newest study first; choosing "
+                              "one compares all its runs, repeats as a mean over a ± 1 sd band.")
+    if study != ALL_RUNS:
+        listing = listing[listing["study"] == study].reset_index(drop=True)
+        st.caption(f"Study {markdown_literal(study)}: {len(listing)} runs; datasets "
+                   f"{markdown_literal(', '.join(sorted(listing['dataset'].unique())))}; methods "
+                   f"{', '.join(listing['method'].map(summaries.method_label).unique())}.")
 listing = listing.assign(run=summaries.run_labels(listing), method_label=listing["method"].map(summaries.method_label))
 names = dict(zip(listing["key"], listing["run"] + " · " + listing["method_label"]))
 st.dataframe(listing[["run", "method_label", "bottlenecks", "settings", "split_seed", "train_seed", "test_size",
-                      "created", "seconds", "key"]], hide_index=True,
+                      "study", "created", "seconds", "key"]], hide_index=True,
              column_config={"run": "run", "method_label": "method", "split_seed": "split seed",
                             "train_seed": "training seed",
                             "created": st.column_config.DatetimeColumn("created (UTC)", format="YYYY-MM-DD HH:mm:ss"),
@@ -76,8 +97,8 @@ st.dataframe(listing[["run", "method_label", "bottlenecks", "settings", "split_s
 selection = state.selection()
 shown = [] if selection is None else [spec.key for method in selection.methods
                                       for spec in selection.specs(method, selection.sweep_sizes)]
-start = summaries.runs_to_compare(listing, shown, selection.dataset.content_hash if selection else None,
-                                  DEFAULT_SHOWN)
+start = list(listing["key"]) if st.session_state.get(STUDY, ALL_RUNS) != ALL_RUNS else summaries.runs_to_compare(
+    listing, shown, selection.dataset.content_hash if selection else None, DEFAULT_SHOWN)
 keys = st.multiselect("Runs to compare, download or delete", list(names), default=start,
                       format_func=names.get, key=CHOSEN,
                       help="Starts with the runs the sidebar's choices show on the other pages, or else the "
