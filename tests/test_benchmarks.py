@@ -50,6 +50,7 @@ def test_dashboard_latency_quick_prints_its_table():
     ("repeats_cost.py", ["| ratio |", "Targets (issue 11)"]),
     ("guard_memory.py", ["widest hidden layer allowed", "peak RSS of the process"]),
     ("generative.py", ["Codes at k = 2", "Denoising on digits", "every size in one model"]),
+    ("study_backends.py", ["| Ray / local |", "Largest |local − Ray|", "Targets (issue 13)"]),
 ])
 def test_newer_benchmarks_quick_print_their_tables(script, headers):
     result = run_quick(script)
