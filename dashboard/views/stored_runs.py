@@ -85,7 +85,7 @@ if keys_by_study:
 listing = listing.assign(run=summaries.run_labels(listing), method_label=listing["method"].map(summaries.method_label))
 names = dict(zip(listing["key"], listing["run"] + " · " + listing["method_label"]))
 st.dataframe(listing[["run", "method_label", "bottlenecks", "settings", "split_seed", "train_seed", "test_size",
-                      "study", "created", "seconds", "key"]], hide_index=True,
+                      "study", "created", "seconds", "key"]].fillna({"study": summaries.MISSING}), hide_index=True,
              column_config={"run": "run", "method_label": "method", "split_seed": "split seed",
                             "train_seed": "training seed",
                             "created": st.column_config.DatetimeColumn("created (UTC)", format="YYYY-MM-DD HH:mm:ss"),
