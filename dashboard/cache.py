@@ -137,10 +137,10 @@ def decoded_planes(models: ModelsAt, steps: int) -> dict[str, latent.DecodedPlan
 
 
 @st.cache_data(show_spinner=False, hash_funcs=BY_KEY, max_entries=32)
-def axis_sweeps(models: ModelsAt) -> dict[str, latent.AxisSweep]:
-    """Each model's decoding along each of its codes, the others at their median (model units)."""
+def axis_sweeps(models: ModelsAt, steps: int) -> dict[str, latent.AxisSweep]:
+    """Each model's decoding at `steps` points along each of its codes, the others at their median (model units)."""
     codes = test_codes(models)
-    return {m: latent.axis_sweep(r, codes[m]) for m, r in models.models.items()}
+    return {m: latent.axis_sweep(r, codes[m], steps) for m, r in models.models.items()}
 
 
 @st.cache_data(show_spinner=False, hash_funcs=BY_KEY, max_entries=64)

@@ -254,3 +254,57 @@ def test_training_can_be_stopped_and_a_reload_keeps_the_choices(slow_nonlinear_a
     expect(page.get_by_text("was stopped before it finished")).to_be_visible(timeout=10_000)
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     assert not page.javascript_errors, f"JavaScript errors on the page: {page.javascript_errors[:3]}"
+
+
+@pytest.fixture
+def fast_digits(monkeypatch):
+    """The server starts on digits with few epochs and one sweep size (set before `dashboard_url` starts it)."""
+    monkeypatch.setenv("LATENT_LAB_DASHBOARD_DEFAULTS", '{"dataset": "digits", "sweep_sizes": [2], '
+                       '"settings": {"linear_ae": {"epochs": 5}, "nonlinear_ae": {"epochs": 5}}}')
+
+
+def _picture(chart) -> str | None:
+    """The picture an image chart draws (its data URI), or None while it is being redrawn."""
+    images = chart.locator("image").all()
+    return images[0].get_attribute("href") if images else None
+
+
+def test_latent_space_interpolates_between_two_picked_samples_and_slides_a_code(fast_digits, dashboard_url,
+                                                                                  browser_page):
+    from playwright.sync_api import expect
+
+    page = browser_page
+    page.goto(f"{dashboard_url}/latent_space")
+    expect(page.get_by_role("heading", name="Latent space")).to_be_visible(timeout=30_000)
+    _wait_until_idle(page)
+    expect(page.locator('[data-testid="stProgress"]')).to_have_count(0, timeout=TRAIN_MS)
+
+    page.get_by_role("tab", name="Interpolation").click()
+    panel = page.get_by_role("tabpanel", name="Interpolation")
+    strip = panel.locator('[data-testid="stPlotlyChart"]').first
+    title = strip.locator(".gtitle")
+    expect(title).to_contain_text("From sample")
+    before = title.text_content()
+    panel.locator('[data-testid="stSelectbox"]').filter(has_text="Sample B: test sample").click()
+    page.get_by_role("option").nth(5).click()
+    expect(title).not_to_have_text(before, timeout=30_000)
+    _wait_until_idle(page)
+
+    page.get_by_role("tab", name="Code sliders").click()
+    panel = page.get_by_role("tabpanel", name="Code sliders")
+    decoded = panel.locator('[data-testid="stPlotlyChart"]').first
+    expect(decoded.locator("image").first).to_be_attached()
+    start = _picture(decoded)
+    slider = panel.get_by_role("slider").first
+    slider.focus()
+    moved = time.monotonic()
+    slider.press("End")
+    expect(slider).to_have_attribute("aria-valuetext", "3.00")
+    deadline = time.monotonic() + 30
+    while _picture(decoded) in (start, None) and time.monotonic() < deadline:
+        page.wait_for_timeout(20)
+    print(f"a slider move redrew the decodings {time.monotonic() - moved:.2f} s after the key press")
+    assert _picture(decoded) != start, "the decodings moved"
+    _wait_until_idle(page)
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    assert not page.javascript_errors, f"JavaScript errors on the page: {page.javascript_errors[:3]}"

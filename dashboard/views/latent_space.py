@@ -9,7 +9,6 @@ from dashboard.choices import ModelsAt
 from dashboard.sample_picker import other_sample, pick_sample
 from dashboard.state import widget_key
 from pipelines import METHODS, latent, latent_figures
-from pipelines.figures import image_grid
 from pipelines.repeats import MAX_SEED
 
 PREFIX = "latent"
@@ -76,7 +75,8 @@ def code_plane(models: ModelsAt) -> None:
             data.to_original_units(data.X_test), {m: in_data_units(data, p.decoded) for m, p in planes.items()},
             axis_names=dataset.feature_names))
     else:
-        st.plotly_chart(latent_figures.axis_sweeps(cache.axis_sweeps(models), dataset.feature_names, units=units))
+        st.plotly_chart(latent_figures.axis_sweeps(cache.axis_sweeps(models, steps), dataset.feature_names,
+                                                   units=units))
     download(latent.decoded_frame(
         {m: in_data_units(data, p.decoded) for m, p in planes.items()}, dataset.feature_names,
         {m: dict(zip(("code_1", "code_2"), np.meshgrid(p.axis_1, p.axis_2))) for m, p in planes.items()}),
@@ -96,8 +96,8 @@ def interpolation(models: ModelsAt) -> None:
     if image_shape:
         rows = {("Pixel blend" if name == latent.BLEND else name): path for name, path in paths.items()}
         titles = ["A", *[f"{t:.2f}" for t in np.linspace(0, 1, steps)[1:-1]], "B"]
-        st.plotly_chart(image_grid(rows, image_shape, title=f"From sample {start} to sample {end}",
-                                   column_titles=titles, cell=72), width="content",
+        st.plotly_chart(latent_figures.image_table(rows, image_shape, title=f"From sample {start} to sample {end}",
+                                                   column_titles=titles), width="content",
                         key=widget_key(PREFIX, "interpolation_chart"))
     elif manifold:
         st.plotly_chart(latent_figures.interpolation_paths(
@@ -136,9 +136,9 @@ def code_sliders(models: ModelsAt) -> None:
     x = data.X_test[summaries.position_in_test(data, sample)]
     decoded = {m: latent.shifted(r, x, shifts, spreads[m]) for m, r in models.models.items()}
     if image_shape:
-        st.plotly_chart(image_grid({"": [x, *decoded.values()]}, image_shape, title="The starting sample and each "
-                                   "method's decoding of the shifted codes",
-                                   column_titles=["Sample", *[METHODS[m].label for m in decoded]], cell=110),
+        st.plotly_chart(latent_figures.image_table(
+            {"": [x, *decoded.values()]}, image_shape, title="The starting sample and each method's decoding of "
+            "the shifted codes", column_titles=["Sample", *[METHODS[m].label for m in decoded]], cell=110),
                         width="content", key=widget_key(PREFIX, "sliders_chart"))
     elif manifold:
         st.plotly_chart(latent_figures.decoded_points(
@@ -148,6 +148,11 @@ def code_sliders(models: ModelsAt) -> None:
     else:
         st.plotly_chart(latent_figures.decoded_features(x, decoded, dataset.feature_names, units=units),
                         key=widget_key(PREFIX, "sliders_chart"))
+    download(latent.decoded_frame({m: in_data_units(data, p[None, :]) for m, p in decoded.items()},
+                                  dataset.feature_names,
+                                  {m: {"sample": [sample], **{f"shift_code_{i + 1}": [shift] for i, shift in
+                                                              enumerate(shifts)}} for m in decoded}),
+             "decodings of the shifted codes", "sliders")
 
 
 @st.fragment
@@ -165,7 +170,7 @@ def generate(models: ModelsAt) -> None:
     st.caption(" · ".join(f"**{METHODS[m].label}**: from {d.source}" for m, d in drawn.items()))
     samples = {m: d.samples for m, d in drawn.items()}
     if image_shape:
-        st.plotly_chart(image_grid(samples, image_shape, title=f"{n} generated samples per method", cell=72),
+        st.plotly_chart(latent_figures.image_table(samples, image_shape, title=f"{n} generated samples per method"),
                         width="content", key=widget_key(PREFIX, "generated_chart"))
     elif manifold:
         st.plotly_chart(latent_figures.generated_clouds(
