@@ -50,6 +50,11 @@ st.markdown("""
   the codes keep classes apart. Click a point to ring it in every chart and see it next to each reconstruction.
 - **Reconstructions:** originals next to each method's reconstructions at the chosen bottleneck, the spread
   of errors over samples, and the samples each method gets most wrong.
+- **Latent space:** what the codes mean, decoded back to data. *Code plane* decodes a grid over each 2-code
+  model's plane (a mosaic of images, a sheet in 3-D, or each feature along each code); *Interpolation* decodes
+  the straight line between two samples' codes, next to their plain blend; *Code sliders* shift a sample's codes
+  and redraw every decoding; *Generate* decodes random codes: the VAE's from its prior N(0, I), the others' from
+  a Gaussian fitted to their training codes (an approximation, not a prior they were trained for).
 - **Training:** each autoencoder's loss per epoch. A validation loss that rises while the training loss falls
   is overfitting; early stopping keeps the weights of the best validation epoch (the star). For a VAE a second
   chart splits its loss into reconstruction and KL.
