@@ -7,7 +7,7 @@ trains). Each backend gets its own empty store. It prints the wall times and the
 two backends' test and training scores.
 
     .venv/bin/python benchmarks/study_backends.py           # ~1 min on 2 cores
-    .venv/bin/python benchmarks/study_backends.py --quick   # smoke test: 6 runs, few epochs
+    .venv/bin/python benchmarks/study_backends.py --quick   # smoke test: 2 runs, few epochs
 """
 from __future__ import annotations
 
@@ -25,9 +25,9 @@ QUICK_STUDY = """name = "quick-smoke"
 datasets = ["iris"]
 methods = ["pca", "linear_ae"]
 bottlenecks = [1, 2]
-seeds = [0, 1]
+seeds = [0]
 [grid]
-linear_ae.epochs = [3, 5]
+linear_ae.epochs = [3]
 """
 NUMBERS = ["mse", "r2", "epochs"]
 
@@ -49,7 +49,7 @@ def study(path: Path, folder: Path, store: str, backend: str) -> tuple[float, Pa
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="6 runs and few epochs (not comparable with targets)")
+    parser.add_argument("--quick", action="store_true", help="2 runs and few epochs (not comparable with targets)")
     args = parser.parse_args()
     import pandas as pd
 

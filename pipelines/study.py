@@ -8,6 +8,7 @@ against its method's settings schema, every size and cost against the data (`pla
 from __future__ import annotations
 
 import itertools
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,7 +133,10 @@ def load_study(path: Path | str) -> Study:
     bad = [m for m in methods if m not in METHODS]
     if bad:
         raise InputError(f"{path}: unknown method {bad[0]!r}; choose from {', '.join(METHODS)}.")
-    return Study(name=str(raw.get("name") or path.stem), datasets=_datasets(raw, path), methods=tuple(methods),
+    name = raw.get("name", path.stem)
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
+        raise InputError(f"{path}: name must be letters, digits, '_', '.' or '-' (it names files), not {name!r}.")
+    return Study(name=name, datasets=_datasets(raw, path), methods=tuple(methods),
                  bottlenecks=tuple(_whole_numbers(raw, "bottlenecks", path)), train_seeds=_seeds(raw, path),
                  split_seed=_whole_number(raw.get("split_seed", 0), "split_seed", path),
                  test_size=_fraction(raw.get("test_size", 0.2), path), grid=_grid(raw.get("grid", {}), methods, path))
