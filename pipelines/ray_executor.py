@@ -60,8 +60,9 @@ def connect(address: str | None = None, workers: int | None = None) -> bool:
         else:
             ray.init(num_cpus=workers or os.cpu_count(), include_dashboard=False, **options)
     except ConnectionError as error:
-        raise InputError(f"Cannot reach the Ray cluster at {address} ({error}); start it with `ray start --head` "
-                         "or leave out --address for a local instance.") from None
+        raise InputError(f"Cannot reach the Ray cluster at {address} ({error}); start it with `ray start --head`, "
+                         "set RAY_AUTH_MODE=token if it uses token authentication, or leave out --address for a "
+                         "local instance.") from None
     return True
 
 
