@@ -154,3 +154,18 @@ def test_a_result_sent_as_plain_files_is_stored_byte_for_byte_and_loads_as_the_m
             folder = store.root / spec.key / "models" / f"{key[0]}_{key[1]}"
             assert {str(p.relative_to(folder.parent)): p.read_bytes() for p in folder.rglob("*") if p.is_file()} \
                 == {name: content for name, content in plain.files.items() if name.startswith(folder.name + "/")}
+
+
+def test_the_summary_counts_a_run_whose_error_is_not_finite_as_diverged(tmp_path):
+    plan = plan_study(load_study(write(tmp_path, 'datasets = ["iris"]\nmethods = ["pca"]\nbottlenecks = [1, 2]\n'
+                                                 'seeds = [0, 1, 2]\n')))
+    outcome = run_study(plan, RunStore(tmp_path / "store"))
+    assert "diverged" in summary(outcome) and _diverged_count(summary(outcome)) == 0
+    first = outcome.scores["key"] == plan.specs[0].key
+    broken = dataclasses.replace(outcome, scores=outcome.scores.assign(mse=outcome.scores["mse"].mask(first)))
+    assert _diverged_count(summary(broken)) == 1
+
+
+def _diverged_count(text: str) -> int:
+    header, row = text.splitlines()[1:3]
+    return int(row.split()[header.split().index("diverged")])
