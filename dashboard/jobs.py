@@ -11,6 +11,9 @@ from pipelines.reducers import FitControl
 from pipelines.store import RunStore
 
 ABANDONED_AFTER_SECONDS = 60.0  # a job nobody has looked at for this long stops, freeing the CPU and memory
+# Jobs that train at once: two overlap one's compilation with another's epochs on a 2-core machine, while the cost
+# guard's memory estimate (made per job) stays within a small multiple of what it allows.
+TRAINING_SLOTS = threading.BoundedSemaphore(2)
 
 
 def job_key(specs: tuple[pipelines.RunSpec, ...]) -> str:
@@ -37,12 +40,20 @@ class TrainingJob:
         threading.Thread(target=self._train, args=(data,), name=f"train-{self.spec.method}", daemon=True).start()
 
     def _train(self, data: pipelines.PreparedData) -> None:
+        slot = False
         try:
+            self.message = "waiting for another training to finish"
+            while not (slot := TRAINING_SLOTS.acquire(timeout=0.2)):
+                if self._should_stop():
+                    raise pipelines.TrainingStopped("stopped before it started")
+            self.message = "starting"
             self.results = RunStore().load_or_execute_together(self.specs, data,
                                                                FitControl(self._report, self._should_stop))
         except BaseException as error:  # handed over to the page that waits for this job
             self.error = error
         finally:
+            if slot:
+                TRAINING_SLOTS.release()
             self._done.set()
 
     def _report(self, fraction: float, message: str) -> None:

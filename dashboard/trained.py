@@ -69,8 +69,10 @@ def _data(selection: Selection) -> pipelines.PreparedData:
     return cache.prepared(selection.dataset_key, selection.test_size, selection.split_seed, selection.dataset)
 
 
-def _await(job: TrainingJob, data: pipelines.PreparedData, stage: str) -> None:
-    """Show the job's progress, with a Stop button, until it ends."""
+def _await(job: TrainingJob, data: pipelines.PreparedData, stage: str,
+           alongside: Sequence[TrainingJob | None] = ()) -> None:
+    """Show the job's progress, with a Stop button, until it ends; the jobs `alongside` (training at the same
+    time for this page) count as asked about meanwhile, so none of them is taken for abandoned."""
     st.html(HIDE_STALE)
     label = METHODS[job.spec.method].label
     slot = st.empty()  # emptied when the job ends: a finished step leaves no bar or Stop button behind
@@ -84,6 +86,9 @@ def _await(job: TrainingJob, data: pipelines.PreparedData, stage: str) -> None:
         stop.button("Stop training", key=f"stop_{job.key}", on_click=_stop, args=(job,),
                     icon=":material/stop_circle:")
         while not job.wait(PROGRESS_INTERVAL_SECONDS):
+            for other in alongside:
+                if other is not None:
+                    other.wait(0)
             hint = FIRST_EPOCH_HINT if job.fraction == 0 else ""
             progress.progress(job.fraction, text=f"{stage} · {label} · {markdown_literal(job.message)}{hint}")
     slot.empty()
@@ -99,7 +104,8 @@ def _together(results: list[pipelines.TaskResult]) -> pipelines.TaskResult:
 
 
 def _run(selection: Selection, method: str, sizes: tuple[int, ...], stage: str,
-         first_repeat_only: bool = False) -> pipelines.TaskResult | None:
+         first_repeat_only: bool = False, alongside: Sequence[TrainingJob | None] = ()
+         ) -> pipelines.TaskResult | None:
     """The run of `method` at `sizes` with every repeat (or only the first), trained with progress if needed; None
     (with a message) if it was stopped."""
     specs = selection.specs(method, sizes)[:1 if first_repeat_only else None]
@@ -115,7 +121,7 @@ def _run(selection: Selection, method: str, sizes: tuple[int, ...], stage: str,
         cache.training_job.clear(specs, data)  # it stopped unwatched, or before "Train again"; start afresh
         job = cache.training_job(specs, data)
     if not job.wait(0):
-        _await(job, data, stage)
+        _await(job, data, stage, alongside)
     if job.stopped:
         return _run(selection, method, sizes, stage)
     if job.error is not None:
@@ -134,19 +140,34 @@ def first_repeat_note(selection: Selection) -> None:
                    f"{selection.train_seed}); the Error curves page shows every repeat's spread.")
 
 
+def _start(selection: Selection, method: str, sizes: tuple[int, ...], first_repeat_only: bool = False
+           ) -> TrainingJob | None:
+    """The training job of `method` at `sizes` with every repeat (or the first), started now unless this session
+    stopped it."""
+    specs = selection.specs(method, sizes)[:1 if first_repeat_only else None]
+    if job_key(specs) in state.stopped_runs():
+        return None
+    return cache.training_job(specs, _data(selection))
+
+
 def sweep_in_stages(selection: Selection, methods: Sequence[str] | None = None
                     ) -> Iterator[dict[str, pipelines.TaskResult]]:
-    """The sweep's runs, yielded as each method becomes ready, so pages can draw before everything trains."""
+    """The sweep's runs, yielded as each method becomes ready while a later one still trains, so pages can draw
+    before everything trains (and draw once when nothing does). Every method's training starts at once."""
     methods = _methods(selection, methods)
     if not selection.sweep_sizes:
         st.info("Choose at least one sweep size in the sidebar.")
         st.stop()
+    jobs = [_start(selection, method, selection.sweep_sizes) for method in methods]
     runs: dict[str, pipelines.TaskResult] = {}
     for i, method in enumerate(methods, 1):
-        result = _run(selection, method, selection.sweep_sizes, f"Training step {i} of {len(methods)}")
+        result = _run(selection, method, selection.sweep_sizes, f"Training step {i} of {len(methods)}",
+                      alongside=jobs[i:])
         if result is not None:
             runs[method] = result
-            yield dict(runs)
+            following = jobs[i] if i < len(jobs) else None
+            if following is None or not following.wait(0):
+                yield dict(runs)
     if not runs:
         st.stop()
 
@@ -162,8 +183,10 @@ def models_at(selection: Selection, k: int, methods: Sequence[str] | None = None
     methods = _methods(selection, methods)
     sizes = selection.sizes_for(k)
     # Pages that show one model per method use the first repeat: a size outside the sweep trains only that one.
-    runs = {m: _run(selection, m, sizes, f"Training step {i} of {len(methods)}", first_repeat_only=k not in
-                    selection.sweep_sizes) for i, m in enumerate(methods, 1)}
+    only_first = k not in selection.sweep_sizes
+    jobs = [_start(selection, m, sizes, only_first) for m in methods]
+    runs = {m: _run(selection, m, sizes, f"Training step {i} of {len(methods)}", first_repeat_only=only_first,
+                    alongside=jobs[i:]) for i, m in enumerate(methods, 1)}
     runs = {m: run for m, run in runs.items() if run is not None}
     if not runs:
         st.stop()

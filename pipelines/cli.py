@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -10,15 +11,16 @@ import pandas as pd
 from pipelines.csv_loader import load_csv
 from pipelines.datasets import DATASETS, DEFAULT_DATASET, load_dataset
 from pipelines.errors import InputError
-from pipelines.reducers import METHODS
+from pipelines.reducers import METHODS, keras_runtime
 from pipelines.repeats import MAX_REPEATS, summarise, training_seeds
 from pipelines.runs import run
 from pipelines.store import STORE_ENV_VAR, RunStore
 from pipelines.study_cli import add_parser as add_study_parser
 from pipelines.study_cli import run_study_command
-from pipelines.tasks import plan
+from pipelines.tasks import InProcessExecutor, plan
 
 EXIT_BAD_INPUT = 2
+FITS_AT_ONCE = min(2, os.cpu_count() or 1)  # methods fitted side by side, in threads
 
 
 class _Parser(argparse.ArgumentParser):
@@ -133,12 +135,15 @@ def _run_sweep(args: argparse.Namespace) -> None:
     options = dict(test_size=args.test_size, split_seed=split_seed, train_seeds=seeds,
                    params=parse_params(args.param, args.methods))
     data, specs = plan(dataset, args.methods, args.bottlenecks, **options)  # refuses bad input before training
+    if any(METHODS[spec.method].trained_by_gradient for spec in specs):
+        keras_runtime.start_loading()  # TensorFlow imports while the store is read and PCA fits
     for spec in specs:
         note = METHODS[spec.method].fit_note(len(data.X_train))
         if note:
             print(f"note: {note}", file=sys.stderr)
     store = None if args.no_store else RunStore(args.store_dir)
-    result = run(dataset, args.methods, args.bottlenecks, **options, store=store, progress=_Progress())
+    result = run(dataset, args.methods, args.bottlenecks, **options, store=store, progress=_Progress(),
+                 executor=InProcessExecutor(at_once=FITS_AT_ONCE))
     if store is not None:
         print(f"{'Loaded from' if result.from_store else 'Stored in'} {store.root}", file=sys.stderr)
     results = result.scores

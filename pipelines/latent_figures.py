@@ -2,22 +2,17 @@
 points and generated samples. Pure functions of arrays (see `pipelines.latent`), in each method's colour."""
 from __future__ import annotations
 
-import base64
-import io
 from typing import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from PIL import Image
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from pipelines.figures import NEUTRAL_COLOR, _color, _label, _layout, _line, plain
+from pipelines.figures import NEUTRAL_COLOR, TILE_GAP, _color, _label, _layout, _line, plain, png_source
 from pipelines.latent import BLEND, AxisSweep, DecodedPlane
-from pipelines.reducers import METHODS
 
 FEATURE_COLORS = qualitative.D3 + qualitative.Pastel  # features in line charts; methods keep their own colours
-TILE_GAP = 1  # blank pixels after each tile of a decoded plane
 _POINT_HOVER = "x %{x:.2f}, y %{y:.2f}, z %{z:.2f}<extra></extra>"
 
 
@@ -28,34 +23,6 @@ def _mosaic(plane: DecodedPlane, image_shape: tuple[int, int]) -> np.ndarray:
     tiles = np.zeros((steps, steps, height + TILE_GAP, width + TILE_GAP))
     tiles[:, :, :height, :width] = plane.decoded[::-1].reshape(steps, steps, height, width)
     return tiles.transpose(0, 2, 1, 3).reshape(steps * (height + TILE_GAP), steps * (width + TILE_GAP))
-
-
-def png_source(pixels: np.ndarray) -> str:
-    """A greyscale image (values in [0, 1], 1 drawn black) as a PNG data URI for a Plotly image trace."""
-    buffer = io.BytesIO()
-    Image.fromarray(np.round(255 * (1.0 - np.clip(pixels, 0.0, 1.0))).astype(np.uint8)).save(buffer, "PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
-
-
-def image_table(rows: Mapping[str, np.ndarray], image_shape: tuple[int, int], *, title: str,
-                column_titles: Sequence[str] | None = None, cell: int = 72) -> go.Figure:
-    """Images in a table drawn as one picture (one trace, so it redraws fast): a row per entry of `rows` (its
-    images flattened), labelled with the method or the name, columns titled on top."""
-    (height, width), n_cols = image_shape, max(len(images) for images in rows.values())
-    canvas = np.zeros((len(rows) * (height + TILE_GAP), n_cols * (width + TILE_GAP)))
-    for r, images in enumerate(rows.values()):
-        for c, image in enumerate(images):
-            top, left = r * (height + TILE_GAP), c * (width + TILE_GAP)
-            canvas[top:top + height, left:left + width] = np.asarray(image).reshape(image_shape)
-    figure = go.Figure(go.Image(source=png_source(canvas), hoverinfo="skip"))
-    figure.update_xaxes(side="top", showgrid=False, zeroline=False, range=[-0.5, canvas.shape[1] - 0.5],
-                        tickvals=[c * (width + TILE_GAP) + (width - 1) / 2 for c in range(n_cols)],
-                        ticktext=[plain(t) for t in (column_titles or [""] * n_cols)])
-    figure.update_yaxes(showgrid=False, zeroline=False, range=[canvas.shape[0] - 0.5, -0.5], scaleanchor="x",
-                        tickvals=[r * (height + TILE_GAP) + (height - 1) / 2 for r in range(len(rows))],
-                        ticktext=[_label(name) if name in METHODS else plain(name) for name in rows])
-    figure.update_layout(width=max(140 + cell * n_cols, 480))
-    return _layout(figure, title, height=110 + cell * height / width * len(rows), margin=dict(l=110, r=10, t=90, b=10))
 
 
 def _pixel_axis(values: np.ndarray, tile: int, descending: bool = False):

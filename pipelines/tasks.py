@@ -7,6 +7,8 @@ process boundary. Executors never write the run store: the driver that called th
 """
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Callable, Iterator, Mapping, Protocol, Sequence
 
@@ -125,15 +127,45 @@ class Executor(Protocol):
 
 
 class InProcessExecutor:
-    """Runs tasks in this process: each method's repeats together, one method after another."""
+    """Runs tasks in this process: each method's repeats together, `at_once` methods at a time (threads: the
+    numerical work releases the GIL, so two overlap one fit's compilation with another's epochs)."""
+
+    def __init__(self, at_once: int = 1):
+        self.at_once = at_once
 
     def map(self, specs: Sequence[RunSpec], data: PreparedData, on_event: EventSink | None = None,
             should_stop: Callable[[], bool] | None = None) -> Iterator[TaskResult]:
-        """Fit each group of repeats in turn, reporting its progress as events of each of its tasks."""
-        for group in repeat_groups(specs):
-            def report(fraction: float, message: str, keys: tuple[str, ...] = tuple(s.key for s in group)) -> None:
-                if on_event is not None:
-                    for key in keys:
-                        on_event(ProgressEvent(key, fraction, message))
+        """Fit each group of repeats, reporting its progress as events of each of its tasks; results come as
+        groups finish."""
+        groups = repeat_groups(specs)
+        if self.at_once <= 1 or len(groups) <= 1:
+            for group in groups:
+                yield from _fit_group(group, data, on_event, should_stop)
+            return
+        interrupted = threading.Event()  # set when the caller stops listening, so running fits end within a second
 
-            yield from execute_together(group, data, FitControl(report, should_stop))
+        def stop() -> bool:
+            return interrupted.is_set() or (should_stop is not None and should_stop())
+
+        with ThreadPoolExecutor(self.at_once, thread_name_prefix="fit") as pool:
+            futures = [pool.submit(_fit_group, group, data, on_event, stop) for group in groups]
+            try:
+                for future in as_completed(futures):
+                    yield from future.result()
+            except BaseException:
+                interrupted.set()
+                for future in futures:
+                    future.cancel()
+                raise
+
+
+def _fit_group(group: Sequence[RunSpec], data: PreparedData, on_event: EventSink | None,
+               should_stop: Callable[[], bool] | None) -> list[TaskResult]:
+    keys = tuple(spec.key for spec in group)
+
+    def report(fraction: float, message: str) -> None:
+        if on_event is not None:
+            for key in keys:
+                on_event(ProgressEvent(key, fraction, message))
+
+    return execute_together(group, data, FitControl(report, should_stop))

@@ -97,7 +97,8 @@ def test_the_selected_sample_is_ringed_in_every_chart_and_shown_with_each_recons
 def test_the_selected_image_is_shown_beside_each_methods_reconstruction(monkeypatch):
     app = open_page(start(monkeypatch, dataset="digits"), "views/embeddings.py")
     (grid,) = [f for f in figures(app) if f["layout"]["title"]["text"].startswith("Sample ")]
-    assert len(grid["data"]) == 1 + len(DEFAULT_ON), "the original and one reconstruction per method"
+    rows = grid["layout"]["yaxis"]["ticktext"]
+    assert rows == ["Original", *[METHODS[m].label for m in DEFAULT_ON]], "the original and each reconstruction"
 
 
 def test_the_worst_samples_name_their_label_column_by_the_datasets_label_name(monkeypatch):

@@ -7,6 +7,7 @@ import pytest
 
 import pipelines
 from pipelines import latent, latent_figures, make_reducer
+from pipelines.figures import TILE_GAP
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +113,7 @@ def test_the_mosaic_puts_code_2_upwards_and_scatters_codes_on_their_tiles(digits
     figure = latent_figures.plane_mosaic(plane, (8, 8), "pca", codes=np.array([[plane.axis_1[0], plane.axis_2[-1]],
                                                                                 [plane.axis_1[-1], plane.axis_2[0]]]))
     assert figure.data[0].type == "image" and figure.data[0].source.startswith("data:image/png")
-    pitch = 8 + latent_figures.TILE_GAP
+    pitch = 8 + TILE_GAP
     assert np.allclose(figure.data[1].x, [3.5, 3 * pitch + 3.5]) and np.allclose(figure.data[1].y,
                                                                                   [3.5, 3 * pitch + 3.5])
     top_left = latent_figures._mosaic(plane, (8, 8))[:8, :8]

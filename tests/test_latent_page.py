@@ -10,7 +10,8 @@ import pytest
 from app_driver import FAST_SETTINGS, figures, open_page, start
 from PIL import Image
 
-from pipelines import METHODS, latent_figures, load_dataset
+from pipelines import METHODS, load_dataset
+from pipelines.figures import TILE_GAP
 
 PAGE = "views/latent_space.py"
 TABS = ["Code plane", "Interpolation", "Code sliders", "Generate"]
@@ -38,7 +39,7 @@ def _tiles(figure: dict, image_shape: tuple[int, int]) -> list[list[np.ndarray]]
     """The images of an image table (one picture), row by row."""
     (trace,) = figure["data"]
     picture = np.asarray(Image.open(io.BytesIO(base64.b64decode(trace["source"].split(",", 1)[1]))), dtype=float)
-    (height, width), gap = image_shape, latent_figures.TILE_GAP
+    (height, width), gap = image_shape, TILE_GAP
     return [[picture[r:r + height, c:c + width] for c in range(0, picture.shape[1], width + gap)]
             for r in range(0, picture.shape[0], height + gap)]
 

@@ -8,7 +8,7 @@ from dashboard import cache, state, summaries, trained
 from dashboard.choices import ModelsAt
 from dashboard.sample_picker import other_sample, pick_sample
 from dashboard.state import widget_key
-from pipelines import METHODS, latent, latent_figures
+from pipelines import METHODS, figures, latent, latent_figures
 from pipelines.repeats import MAX_SEED
 
 PREFIX = "latent"
@@ -96,7 +96,7 @@ def interpolation(models: ModelsAt) -> None:
     if image_shape:
         rows = {("Pixel blend" if name == latent.BLEND else name): path for name, path in paths.items()}
         titles = ["A", *[f"{t:.2f}" for t in np.linspace(0, 1, steps)[1:-1]], "B"]
-        st.plotly_chart(latent_figures.image_table(rows, image_shape, title=f"From sample {start} to sample {end}",
+        st.plotly_chart(figures.image_grid(rows, image_shape, title=f"From sample {start} to sample {end}",
                                                    column_titles=titles), width="content",
                         key=widget_key(PREFIX, "interpolation_chart"))
     elif manifold:
@@ -136,7 +136,7 @@ def code_sliders(models: ModelsAt) -> None:
     x = data.X_test[summaries.position_in_test(data, sample)]
     decoded = {m: latent.shifted(r, x, shifts, spreads[m]) for m, r in models.models.items()}
     if image_shape:
-        st.plotly_chart(latent_figures.image_table(
+        st.plotly_chart(figures.image_grid(
             {"": [x, *decoded.values()]}, image_shape, title="The starting sample and each method's decoding of "
             "the shifted codes", column_titles=["Sample", *[METHODS[m].label for m in decoded]], cell=110),
                         width="content", key=widget_key(PREFIX, "sliders_chart"))
@@ -170,7 +170,7 @@ def generate(models: ModelsAt) -> None:
     st.caption(" · ".join(f"**{METHODS[m].label}**: from {d.source}" for m, d in drawn.items()))
     samples = {m: d.samples for m, d in drawn.items()}
     if image_shape:
-        st.plotly_chart(latent_figures.image_table(samples, image_shape, title=f"{n} generated samples per method"),
+        st.plotly_chart(figures.image_grid(samples, image_shape, title=f"{n} generated samples per method"),
                         width="content", key=widget_key(PREFIX, "generated_chart"))
     elif manifold:
         st.plotly_chart(latent_figures.generated_clouds(

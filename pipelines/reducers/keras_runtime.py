@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 
 
 @functools.cache
@@ -18,3 +19,11 @@ def keras_module():
     from pipelines.reducers import keras_families  # noqa: F401  (registers the custom layers saved models use)
 
     return keras
+
+
+def start_loading() -> threading.Thread:
+    """Import Keras and TensorFlow in a background thread (seconds of work), so that the first fit, started while
+    other work runs, finds them loaded; a fit that comes sooner waits for the import in progress."""
+    thread = threading.Thread(target=keras_module, name="load-keras", daemon=True)
+    thread.start()
+    return thread
