@@ -1,15 +1,20 @@
-"""Dashboard latency: cold start to the first chart, a restart with stored runs, a warm bottleneck change, and
-the app's peak memory on mnist-5k, measured in headless Debian Chromium against a real `streamlit run`.
+"""Dashboard latency and memory, measured in headless Debian Chromium against a real `streamlit run`: a cold start
+on digits (first chart, every default method drawn), warm bottleneck changes on Error curves and Reconstructions
+(median of 5, both sizes in the sweep), a restart with stored runs, switching to mnist-5k, a 5-repeat run, and the
+server's memory: its peak, and its growth over 50 interactions.
 
-Targets (issue 4): first chart <= 15 s after a cold start, a warm interaction <= 0.5 s, peak RSS of the app
-process <= 1.5 GB on mnist-5k. Rerun: `.venv/bin/python benchmarks/dashboard_latency.py` (add --quick to
-skip mnist-5k). Needs Debian's chromium (apt-get install -y chromium) and the dev requirements.
+Targets (issues 4 and 14): first chart <= 15 s; every default method drawn <= 12 s after the server starts;
+mnist-5k drawn <= 40 s after switching; a warm bottleneck change <= 0.3 s on Error curves and <= 0.5 s on
+Reconstructions; peak RSS <= 1.5 GB after digits, mnist-5k and 5 repeats; RSS growth < 10% over 50 interactions.
+Rerun: `.venv/bin/python benchmarks/dashboard_latency.py` (about 5 minutes; --quick skips mnist-5k and the repeats
+and makes 10 interactions). Needs Debian's chromium (apt-get install -y chromium) and the dev requirements.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,7 +28,10 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 TRAIN_MS = 600_000
-TARGETS = {"first chart (s)": 15.0, "warm bottleneck change (s)": 0.5, "peak RSS on mnist-5k (GB)": 1.5}
+TARGETS = {"first chart (s)": 15.0, "every default method drawn (s)": 12.0, "mnist-5k drawn after switching (s)": 40.0,
+           "warm bottleneck change, Error curves (s)": 0.3, "warm bottleneck change, Reconstructions (s)": 0.5,
+           "peak RSS after digits, mnist-5k, 5 repeats (GB)": 1.5, "RSS growth over the interactions (%)": 10.0}
+CHANGES = 5  # warm bottleneck changes per page; the median is reported
 
 
 @contextmanager
@@ -51,10 +59,10 @@ def dashboard(store: Path) -> Iterator[tuple[str, int, float]]:
         server.wait(timeout=30)
 
 
-def peak_rss_gb(pid: int) -> float:
-    """The process's peak resident memory so far (VmHWM), in GB."""
+def rss_gb(pid: int, field: str = "VmHWM") -> float:
+    """The process's peak ("VmHWM") or current ("VmRSS") resident memory, in GB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024 ** 2
     return float("nan")
 
@@ -71,15 +79,38 @@ def first_chart_seconds(page, url: str, launched: float) -> float:
     return time.perf_counter() - launched
 
 
-def bottleneck_change_seconds(page) -> float:
-    """Seconds from pressing a key on the bottleneck slider until the chart marks the new bottleneck."""
+def bottleneck_change_seconds(page, k: int, done) -> float:
+    """Seconds from a key press on the bottleneck slider (moving it to `k`, next to where it is) until
+    `done(k)`, a locator of what the page shows for the new bottleneck, is visible and the script is idle."""
     slider = page.locator('[data-testid="stSidebar"]').get_by_role("slider").first
-    chart = page.locator('[data-testid="stPlotlyChart"]').first
     slider.focus()
     started = time.perf_counter()
-    slider.press("ArrowRight")
-    chart.get_by_text("chosen: 3").wait_for(timeout=60_000)
+    slider.press("ArrowRight" if k > int(slider.get_attribute("aria-valuenow")) else "ArrowLeft")
+    done(k).first.wait_for(timeout=60_000)
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=60_000)
     return time.perf_counter() - started
+
+
+def median_change_seconds(page, done) -> float:
+    """The median of CHANGES warm moves between bottlenecks 1 and 2 (both in the default sweep)."""
+    wait_until_idle(page)
+    return statistics.median(bottleneck_change_seconds(page, 2 if i % 2 else 1, done) for i in range(CHANGES))
+
+
+def curves_mark(page):
+    """What the Error curves show for bottleneck k: the dotted line's label."""
+    return lambda k: page.locator('[data-testid="stPlotlyChart"]').get_by_text(f"chosen: {k}")
+
+
+def caption(page):
+    """What Reconstructions shows for bottleneck k: its caption."""
+    return lambda k: page.get_by_text(f"to {k} code{'s' if k > 1 else ''} (the bottleneck")
+
+
+def open_page(page, name: str) -> None:
+    page.get_by_role("link", name=name).click()
+    page.get_by_role("heading", name=name).wait_for(timeout=60_000)
+    wait_until_idle(page)
 
 
 def choose_dataset(page, name: str) -> None:
@@ -89,7 +120,7 @@ def choose_dataset(page, name: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="skip the mnist-5k memory run")
+    parser.add_argument("--quick", action="store_true", help="skip mnist-5k and the repeats; 10 interactions")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -100,8 +131,10 @@ def main() -> None:
         with dashboard(Path(store)) as (url, _, launched):
             measured["first chart (s)"] = first_chart_seconds(page, url, launched)
             wait_until_idle(page)
-            measured["every method trained (s)"] = time.perf_counter() - launched
-            measured["warm bottleneck change (s)"] = bottleneck_change_seconds(page)
+            measured["every default method drawn (s)"] = time.perf_counter() - launched
+            measured["warm bottleneck change, Error curves (s)"] = median_change_seconds(page, curves_mark(page))
+            open_page(page, "Reconstructions")
+            measured["warm bottleneck change, Reconstructions (s)"] = median_change_seconds(page, caption(page))
         with dashboard(Path(store)) as (url, pid, launched):
             measured["first chart after a restart (s)"] = first_chart_seconds(page, url, launched)
             wait_until_idle(page)
@@ -110,17 +143,40 @@ def main() -> None:
                 choose_dataset(page, "mnist-5k")
                 page.get_by_text("5,000 samples").wait_for(timeout=60_000)
                 wait_until_idle(page)
-                measured["mnist-5k: training until idle (s)"] = time.perf_counter() - started
-                measured["peak RSS on mnist-5k (GB)"] = peak_rss_gb(pid)
-            else:
-                measured["peak RSS on digits (GB)"] = peak_rss_gb(pid)
+                measured["mnist-5k drawn after switching (s)"] = time.perf_counter() - started
+                choose_dataset(page, "digits")
+                page.get_by_text("1,797 samples").wait_for(timeout=60_000)
+                wait_until_idle(page)
+                repeats = page.locator('[data-testid="stSidebar"]').get_by_label("Repeats")
+                repeats.fill("5")
+                repeats.press("Enter")
+                started = time.perf_counter()
+                page.get_by_text("over 5 repeats").first.wait_for(timeout=TRAIN_MS)
+                wait_until_idle(page)
+                measured["5 repeats on digits drawn (s)"] = time.perf_counter() - started
+                repeats.fill("1")
+                repeats.press("Enter")
+                wait_until_idle(page)
+            measured["peak RSS after digits, mnist-5k, 5 repeats (GB)" if not args.quick
+                     else "peak RSS after digits (GB)"] = rss_gb(pid)
+            interactions = 10 if args.quick else 50
+            before = rss_gb(pid, "VmRSS")
+            for i in range(interactions):  # bottleneck moves and page switches, all on trained models
+                if i % 10 == 9:
+                    open_page(page, "Reconstructions" if i % 20 == 9 else "Error curves")
+                else:
+                    done = caption(page) if page.get_by_role("heading", name="Reconstructions").count() \
+                        else curves_mark(page)
+                    bottleneck_change_seconds(page, 2 if i % 2 else 1, done)
+            measured["RSS growth over the interactions (%)"] = 100 * (rss_gb(pid, "VmRSS") / before - 1)
+            measured["interactions"] = interactions
         browser.close()
 
-    print(f"{'measure':<38} {'value':>8} {'target':>8}  verdict")
+    print(f"{'measure':<50} {'value':>8} {'target':>8}  verdict")
     for name, value in measured.items():
         target = TARGETS.get(name)
         verdict = "" if target is None else ("PASS" if value <= target else "FAIL")
-        print(f"{name:<38} {value:8.2f} {'' if target is None else f'{target:8.2f}':>8}  {verdict}")
+        print(f"{name:<50} {value:8.2f} {'' if target is None else f'{target:8.2f}':>8}  {verdict}")
 
 
 if __name__ == "__main__":

@@ -39,8 +39,9 @@ def test_dashboard_latency_quick_prints_its_table():
         pytest.skip("Chromium is not installed at /usr/bin/chromium (CI installs it and runs this).")
     result = run_quick("dashboard_latency.py")
     assert result.returncode == 0, result.stderr[-3000:]
-    for measure in ("first chart (s)", "warm bottleneck change (s)", "first chart after a restart (s)",
-                    "peak RSS on digits (GB)"):
+    for measure in ("first chart (s)", "every default method drawn (s)", "warm bottleneck change, Error curves (s)",
+                    "warm bottleneck change, Reconstructions (s)", "first chart after a restart (s)",
+                    "peak RSS after digits (GB)", "RSS growth over the interactions (%)"):
         assert measure in result.stdout
 
 
@@ -50,6 +51,7 @@ def test_dashboard_latency_quick_prints_its_table():
     ("repeats_cost.py", ["| ratio |", "Targets (issue 11)"]),
     ("guard_memory.py", ["widest hidden layer allowed", "peak RSS of the process"]),
     ("generative.py", ["Codes at k = 2", "Denoising on digits", "every size in one model"]),
+    ("whole_process.py", ["| speed-up |", "Targets (issue 14)"]),
     ("study_backends.py", ["| Ray / local |", "Largest |local − Ray|", "Targets (issue 13)"]),
 ])
 def test_newer_benchmarks_quick_print_their_tables(script, headers):
