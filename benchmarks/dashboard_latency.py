@@ -150,7 +150,7 @@ def main() -> None:
                 choose_dataset(page, "digits")
                 page.get_by_text("1,797 samples").wait_for(timeout=60_000)
                 wait_until_idle(page)
-                repeats = page.locator('[data-testid="stSidebar"]').get_by_label("Repeats")
+                repeats = page.locator('[data-testid="stSidebar"]').get_by_role("spinbutton", name="Repeats")
                 repeats.fill("5")
                 repeats.press("Enter")
                 started = time.perf_counter()

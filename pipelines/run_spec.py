@@ -2,6 +2,7 @@
 bottleneck sizes, trained on one split of one dataset's content with full settings and seeds."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ def _installed_version(names: Sequence[str]) -> str:
     return "absent"
 
 
+@functools.cache  # reading package metadata costs milliseconds, and a page builds specs on every rerun
 def number_shaping_versions() -> tuple[tuple[str, str], ...]:
     """(package, version) of every package whose version can change a run's numbers."""
     return tuple((package, _installed_version(names)) for package, names in _VERSIONED_PACKAGES.items())
