@@ -159,6 +159,18 @@ def code_spreads(models: ModelsAt) -> dict[str, np.ndarray]:
 
 
 @st.cache_data(show_spinner="Generating…", hash_funcs=BY_KEY, max_entries=64)
-def generated(models: ModelsAt, n: int, seed: int) -> dict[str, latent.Draws]:
-    """`n` new samples from each method (model units), the same for the same `seed`."""
-    return {m: latent.draws(m, r, models.data.X_train, n, seed) for m, r in models.models.items()}
+def generated(models: ModelsAt, n: int, seed: int) -> tuple[dict[str, latent.Draws], dict[str, str]]:
+    """`n` new samples from each method (model units), the same for the same `seed`, and the methods left out
+    with the reason (a diverged model has no finite codes or samples)."""
+    drawn, left_out = {}, {}
+    for method, reducer in models.models.items():
+        try:
+            draws = latent.draws(method, reducer, models.data.X_train, n, seed)
+        except (ValueError, np.linalg.LinAlgError) as error:
+            left_out[method] = str(error)
+            continue
+        if np.isfinite(draws.samples).all():
+            drawn[method] = draws
+        else:
+            left_out[method] = "its decoded samples are not finite numbers (the model diverged)"
+    return drawn, left_out

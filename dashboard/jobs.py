@@ -31,6 +31,7 @@ class TrainingJob:
         self.spec = specs[0]  # the first repeat's
         self.key = job_key(specs)
         self.fraction, self.message = 0.0, "waiting to start"
+        self.training = False  # holds a training slot: compiling and epochs, not waiting or loading
         self.results: list[pipelines.TaskResult] | None = None  # one per repeat
         self.error: BaseException | None = None
         self.last_asked = time.monotonic()
@@ -42,13 +43,18 @@ class TrainingJob:
     def _train(self, data: pipelines.PreparedData) -> None:
         slot = False
         try:
+            store = RunStore()
+            stored = [store.load(spec, data) for spec in self.specs]
+            if all(result is not None for result in stored):  # loading needs no training slot
+                self.results = stored
+                return
             self.message = "waiting for another training to finish"
             while not (slot := TRAINING_SLOTS.acquire(timeout=0.2)):
                 if self._should_stop():
                     raise pipelines.TrainingStopped("stopped before it started")
-            self.message = "starting"
-            self.results = RunStore().load_or_execute_together(self.specs, data,
-                                                               FitControl(self._report, self._should_stop))
+            self.message, self.training = "starting", True
+            self.results = store.load_or_execute_together(self.specs, data, FitControl(self._report,
+                                                                                       self._should_stop))
         except BaseException as error:  # handed over to the page that waits for this job
             self.error = error
         finally:

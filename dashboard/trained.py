@@ -89,7 +89,7 @@ def _await(job: TrainingJob, data: pipelines.PreparedData, stage: str,
             for other in alongside:
                 if other is not None:
                     other.wait(0)
-            hint = FIRST_EPOCH_HINT if job.fraction == 0 else ""
+            hint = FIRST_EPOCH_HINT if job.fraction == 0 and job.training else ""
             progress.progress(job.fraction, text=f"{stage} · {label} · {markdown_literal(job.message)}{hint}")
     slot.empty()
 
@@ -123,7 +123,7 @@ def _run(selection: Selection, method: str, sizes: tuple[int, ...], stage: str,
     if not job.wait(0):
         _await(job, data, stage, alongside)
     if job.stopped:
-        return _run(selection, method, sizes, stage)
+        return _run(selection, method, sizes, stage, first_repeat_only, alongside)
     if job.error is not None:
         cache.training_job.clear(specs, data)  # a later run of the page tries again
         if isinstance(job.error, pipelines.InputError):
@@ -160,16 +160,20 @@ def sweep_in_stages(selection: Selection, methods: Sequence[str] | None = None
         st.stop()
     jobs = [_start(selection, method, selection.sweep_sizes) for method in methods]
     runs: dict[str, pipelines.TaskResult] = {}
+    shown = 0  # how many of `runs` the page has drawn
     for i, method in enumerate(methods, 1):
         result = _run(selection, method, selection.sweep_sizes, f"Training step {i} of {len(methods)}",
                       alongside=jobs[i:])
         if result is not None:
             runs[method] = result
             following = jobs[i] if i < len(jobs) else None
-            if following is None or not following.wait(0):
+            if following is not None and not following.wait(0):
+                shown = len(runs)
                 yield dict(runs)
     if not runs:
         st.stop()
+    if shown < len(runs):  # the last ready method, or methods whose follower failed or was stopped
+        yield dict(runs)
 
 
 def sweep(selection: Selection, methods: Sequence[str] | None = None) -> dict[str, pipelines.TaskResult]:

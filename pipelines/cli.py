@@ -135,13 +135,14 @@ def _run_sweep(args: argparse.Namespace) -> None:
     options = dict(test_size=args.test_size, split_seed=split_seed, train_seeds=seeds,
                    params=parse_params(args.param, args.methods))
     data, specs = plan(dataset, args.methods, args.bottlenecks, **options)  # refuses bad input before training
-    if any(METHODS[spec.method].trained_by_gradient for spec in specs):
-        keras_runtime.start_loading()  # TensorFlow imports while the store is read and PCA fits
     for spec in specs:
         note = METHODS[spec.method].fit_note(len(data.X_train))
         if note:
             print(f"note: {note}", file=sys.stderr)
     store = None if args.no_store else RunStore(args.store_dir)
+    if any(METHODS[spec.method].trained_by_gradient and (store is None or store.load(spec, data) is None)
+           for spec in specs):
+        keras_runtime.start_loading()  # TensorFlow imports while PCA fits, and only if an autoencoder trains
     result = run(dataset, args.methods, args.bottlenecks, **options, store=store, progress=_Progress(),
                  executor=InProcessExecutor(at_once=FITS_AT_ONCE))
     if store is not None:

@@ -1,9 +1,10 @@
 """Check a request's methods and sizes, fit one method's group of bottleneck sizes, and score fitted reducers."""
 from __future__ import annotations
 
+import threading
 import time
-from contextlib import nullcontext
-from typing import Iterable, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
+from typing import Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
 from sklearn.base import BaseEstimator
@@ -50,6 +51,33 @@ def fit_group(method: str, bottlenecks: Sequence[int], X_train, params: Mapping[
     return models
 
 
+class _OneBlasThread:
+    """One BLAS thread while any fit that asks for it runs. The limit is process-wide and fits may overlap (in
+    threads), so the first fit to enter sets it and the last one to leave restores it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._users = 0
+        self._limit: threadpool_limits | None = None
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._users == 0:
+                self._limit = threadpool_limits(limits=1, user_api="blas")
+            self._users += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._users -= 1
+                if self._users == 0:
+                    self._limit.restore_original_limits()
+
+
+_one_blas_thread = _OneBlasThread()
+
+
 def fit_repeats(method: str, bottlenecks: Sequence[int], X_train, repeats: Sequence[Mapping[str, object]],
                 control: FitControl | None = None) -> list[tuple[Models, float]]:
     """`method` fitted at every size in `bottlenecks` once per parameter set in `repeats` (they differ only in
@@ -59,7 +87,7 @@ def fit_repeats(method: str, bottlenecks: Sequence[int], X_train, repeats: Seque
     reducers = [[make_reducer(method, k, **params) for k in bottlenecks] for params in repeats]
     # Once TensorFlow has run, its idle threads and a multi-threaded BLAS fight over 2 cores: PCA fits were
     # measured 4-30x slower. One BLAS thread is fast for the sizes a method without gradients fits here.
-    with nullcontext() if entry.trained_by_gradient else threadpool_limits(limits=1, user_api="blas"):
+    with nullcontext() if entry.trained_by_gradient else _one_blas_thread():
         if entry.fuses_seeds or len(reducers) == 1:
             started = time.perf_counter()
             entry.fit_group([r for group in reducers for r in group], X_train, control)

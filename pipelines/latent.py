@@ -117,6 +117,8 @@ def draws(method: str, reducer: BaseEstimator, X_train: np.ndarray, n: int, seed
     if METHODS[method].can_sample:
         return Draws(np.asarray(reducer.sample(n, random_state=seed), dtype=np.float64), PRIOR_SOURCE)
     codes = reducer.transform(X_train)
+    if not np.isfinite(codes).all():
+        raise ValueError("its codes are not finite numbers (the model diverged), so no Gaussian can be fitted to them")
     covariance = np.atleast_2d(np.cov(codes, rowvar=False))
     picked = np.random.default_rng(seed).multivariate_normal(codes.mean(axis=0), covariance, size=n)
     return Draws(_decode(reducer, picked), FITTED_SOURCE)

@@ -2,6 +2,7 @@
 → tasks → executor path and (optionally) the run store; a sweep is runs over several datasets."""
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Sequence
 
@@ -41,13 +42,15 @@ def run(dataset: Dataset, methods: Sequence[str], bottlenecks: Sequence[int], *,
                        train_seeds=train_seeds, params=params)
     weights = {spec.key: METHODS[spec.method].relative_cost for spec in specs}
     done: dict[str, float] = {}
+    reporting = threading.Lock()  # an executor may report from several threads at once
 
     def on_event(event: ProgressEvent) -> None:
-        done[event.task] = event.fraction
-        if progress is not None:
-            label = METHODS[next(s.method for s in specs if s.key == event.task)].label
-            overall = sum(weights[k] * f for k, f in done.items()) / sum(weights.values())
-            progress(min(1.0, overall), f"{label}: {event.message}")
+        with reporting:
+            done[event.task] = event.fraction
+            if progress is not None:
+                label = METHODS[next(s.method for s in specs if s.key == event.task)].label
+                overall = sum(weights[k] * f for k, f in done.items()) / sum(weights.values())
+                progress(min(1.0, overall), f"{label}: {event.message}")
 
     results: dict[str, TaskResult] = {}
     for spec in specs:

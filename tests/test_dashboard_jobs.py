@@ -58,3 +58,31 @@ def test_progress_never_reads_zero_seconds_left_while_epochs_remain(epochs, seco
         assert left is None or int(left.group(1)) >= 1
         if epoch + 1 < epochs and epoch > 0:
             assert left or "under 1 s left" in message
+
+
+def test_a_job_waiting_for_a_training_slot_can_be_stopped_there_and_holds_none(iris, monkeypatch):
+    from dashboard import jobs
+
+    monkeypatch.setattr(jobs, "TRAINING_SLOTS", jobs.threading.BoundedSemaphore(1))
+    jobs.TRAINING_SLOTS.acquire()  # another training holds the only slot
+    job = _job(iris, abandoned_after=60.0)
+    deadline = time.monotonic() + 30
+    while job.message != "waiting for another training to finish" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert job.message == "waiting for another training to finish" and not job.training
+    job.stop()
+    assert job.wait(2.0) and job.stopped and not _stored(job)
+    jobs.TRAINING_SLOTS.release()
+    assert jobs.TRAINING_SLOTS.acquire(timeout=1), "the stopped job holds no slot"
+
+
+def test_a_stored_run_loads_without_waiting_for_a_training_slot(iris, monkeypatch):
+    from dashboard import jobs
+
+    spec = run_spec(iris, "pca", (1, 2))
+    data = prepare(iris)
+    RunStore().load_or_execute(spec, data)
+    monkeypatch.setattr(jobs, "TRAINING_SLOTS", jobs.threading.BoundedSemaphore(1))
+    jobs.TRAINING_SLOTS.acquire()
+    job = TrainingJob((spec,), data)
+    assert job.wait(10.0) and job.error is None and job.results[0].from_store

@@ -126,3 +126,18 @@ def test_three_d_views_draw_a_sheet_or_points_per_method_over_the_test_points():
     assert [t.type for t in sheets.data] == ["scatter3d", "surface", "scatter3d", "surface"]
     clouds = latent_figures.generated_clouds(points, {"pca": points[:4]})
     assert clouds.data[1].x.tolist() == points[:4, 0].tolist()
+
+
+class _Diverged:
+    """A fitted reducer whose weights went to NaN: every code is NaN."""
+
+    def transform(self, X):
+        return np.full((len(X), 2), np.nan)
+
+    def inverse_transform(self, codes):
+        return np.full((len(codes), 64), np.nan)
+
+
+def test_a_diverged_model_is_not_sampled_from_and_the_reason_says_so(digits):
+    with pytest.raises(ValueError, match="not finite"):
+        latent.draws("pca", _Diverged(), digits.X_train, 4, seed=0)

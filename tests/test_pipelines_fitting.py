@@ -66,3 +66,15 @@ def test_bottlenecks_outside_one_to_features_minus_one_are_refused(sizes):
 def test_unknown_methods_are_refused():
     with pytest.raises(InputError, match="choose from pca"):
         sweep(["iris"], ["umap"], [2])
+
+
+def test_methods_fitted_side_by_side_equal_the_same_methods_fitted_in_turn():
+    from pipelines.tasks import InProcessExecutor, plan
+
+    data, specs = plan(load_dataset("iris"), ["pca", "linear_ae", "nonlinear_ae"], [1, 2], params=FAST)
+    in_turn = {r.spec.key: r.scores for r in InProcessExecutor().map(specs, data)}
+    side_by_side = {r.spec.key: r.scores for r in InProcessExecutor(at_once=2).map(specs, data)}
+    assert set(side_by_side) == set(in_turn) == {spec.key for spec in specs}
+    for key, scores in in_turn.items():
+        numbers = ["mse", "r2", "epochs"]
+        assert scores[numbers].equals(side_by_side[key][numbers]), "threads must not change a model's numbers"

@@ -42,7 +42,8 @@ def picked_pair(models: ModelsAt, name: str) -> tuple[int, int]:
     clicked = state.selected_sample(selection.dataset_key, data.test_index)
     left, right = st.columns(2)
     start = pick_sample(left, "Sample A", data, clicked, f"{PREFIX}_{name}")
-    end = pick_sample(right, "Sample B", data, other_sample(data, start), f"{PREFIX}_{name}")
+    # B starts at a sample paired with the clicked one, not with A's widget, so changing A keeps the choice of B.
+    end = pick_sample(right, "Sample B", data, other_sample(data, clicked), f"{PREFIX}_{name}")
     return start, end
 
 
@@ -54,8 +55,9 @@ def code_plane(models: ModelsAt) -> None:
                    "point decoded to an image. Look for blur and ghostly mixtures in PCA's plane, sharper shapes with "
                    "gaps between classes in an autoencoder's, and a smooth sheet without holes in the VAE's.")
     elif manifold:
-        st.caption("Each method's decoded grid drawn as a sheet in the data's 3-D space: PCA can only lay a flat "
-                   "plane through the cloud, while an autoencoder that found the manifold rolls its sheet along it.")
+        st.caption("Each method's decoded grid drawn as a sheet in the data's 3-D space, over the test points: PCA "
+                   "can only lay a flat plane through them, while an autoencoder can bend its sheet to follow a "
+                   "curved manifold such as the swiss roll.")
     else:
         st.caption(f"Each code varied alone across its range, the other at its median, and what the features that "
                    f"change most decode to, in {units}. PCA's lines are straight; an autoencoder's may bend.")
@@ -77,10 +79,17 @@ def code_plane(models: ModelsAt) -> None:
     else:
         st.plotly_chart(latent_figures.axis_sweeps(cache.axis_sweeps(models, steps), dataset.feature_names,
                                                    units=units))
-    download(latent.decoded_frame(
-        {m: in_data_units(data, p.decoded) for m, p in planes.items()}, dataset.feature_names,
-        {m: dict(zip(("code_1", "code_2"), np.meshgrid(p.axis_1, p.axis_2))) for m, p in planes.items()}),
-        "decoded grids", "plane")
+    if image_shape or manifold:
+        download(latent.decoded_frame(
+            {m: in_data_units(data, p.decoded) for m, p in planes.items()}, dataset.feature_names,
+            {m: dict(zip(("code_1", "code_2"), np.meshgrid(p.axis_1, p.axis_2))) for m, p in planes.items()}),
+            "decoded grids", "plane")
+    else:
+        sweeps = cache.axis_sweeps(models, steps)
+        download(latent.decoded_frame(
+            {m: in_data_units(data, sweep.decoded) for m, sweep in sweeps.items()}, dataset.feature_names,
+            {m: {"code": np.repeat(np.arange(1, len(sweep.values) + 1), steps), "code_value": sweep.values}
+             for m, sweep in sweeps.items()}), "decoded code sweeps", "plane")
 
 
 @st.fragment
@@ -166,7 +175,11 @@ def generate(models: ModelsAt) -> None:
     n = left.slider("Samples per method", 4, 16, 8, key=widget_key(PREFIX, "draws"))
     seed = right.number_input("Seed of the draws", 0, MAX_SEED, 0, key=widget_key(PREFIX, "draw_seed"),
                               help="The same seed gives the same samples.")
-    drawn = cache.generated(models, n, int(seed))
+    drawn, left_out = cache.generated(models, n, int(seed))
+    for method, why in left_out.items():
+        st.warning(f"**{METHODS[method].label}** is left out of the draws: {why}.", icon=":material/block:")
+    if not drawn:
+        return
     st.caption(" · ".join(f"**{METHODS[m].label}**: from {d.source}" for m, d in drawn.items()))
     samples = {m: d.samples for m, d in drawn.items()}
     if image_shape:

@@ -21,6 +21,7 @@ def keras_module():
 
     # TensorFlow leaves some 400,000 objects the garbage collector would rescan in every full collection (0.2 s
     # each, during later page reruns); they live as long as the process, so exempt them from collection.
+    gc.collect()  # what is garbage now is freed first, not kept for good
     gc.freeze()
 
     return keras
