@@ -103,12 +103,18 @@ def _together(results: list[pipelines.TaskResult]) -> pipelines.TaskResult:
                                 first.seconds, from_store=all(r.from_store for r in results))
 
 
+def _specs(selection: Selection, method: str, sizes: tuple[int, ...], first_repeat_only: bool
+           ) -> tuple[pipelines.RunSpec, ...]:
+    """The runs of `method` at `sizes`: every repeat's, or only the first's."""
+    return selection.specs(method, sizes)[:1 if first_repeat_only else None]
+
+
 def _run(selection: Selection, method: str, sizes: tuple[int, ...], stage: str,
          first_repeat_only: bool = False, alongside: Sequence[TrainingJob | None] = ()
          ) -> pipelines.TaskResult | None:
     """The run of `method` at `sizes` with every repeat (or only the first), trained with progress if needed; None
     (with a message) if it was stopped."""
-    specs = selection.specs(method, sizes)[:1 if first_repeat_only else None]
+    specs = _specs(selection, method, sizes, first_repeat_only)
     key, label = job_key(specs), METHODS[method].label
     if key in state.stopped_runs():
         st.info(f"Training of **{label}** was stopped before it finished, so nothing was stored and it is left out.",
@@ -144,7 +150,7 @@ def _start(selection: Selection, method: str, sizes: tuple[int, ...], first_repe
            ) -> TrainingJob | None:
     """The training job of `method` at `sizes` with every repeat (or the first), started now unless this session
     stopped it."""
-    specs = selection.specs(method, sizes)[:1 if first_repeat_only else None]
+    specs = _specs(selection, method, sizes, first_repeat_only)
     if job_key(specs) in state.stopped_runs():
         return None
     return cache.training_job(specs, _data(selection))

@@ -140,8 +140,7 @@ def _run_sweep(args: argparse.Namespace) -> None:
         if note:
             print(f"note: {note}", file=sys.stderr)
     store = None if args.no_store else RunStore(args.store_dir)
-    if any(METHODS[spec.method].trained_by_gradient and (store is None or store.load(spec, data) is None)
-           for spec in specs):
+    if any(METHODS[spec.method].trained_by_gradient and (store is None or not store.contains(spec)) for spec in specs):
         keras_runtime.start_loading()  # TensorFlow imports while PCA fits, and only if an autoencoder trains
     result = run(dataset, args.methods, args.bottlenecks, **options, store=store, progress=_Progress(),
                  executor=InProcessExecutor(at_once=FITS_AT_ONCE))

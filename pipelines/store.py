@@ -100,6 +100,10 @@ class RunStore:
                     results[result.spec.key] = result
             return [results[spec.key] for spec in specs]
 
+    def contains(self, spec: RunSpec) -> bool:
+        """Whether a finished entry of `spec` is on disk (whether it is whole is checked when it is loaded)."""
+        return (self.root / spec.key / "manifest.json").is_file()
+
     def load(self, spec: RunSpec, data: PreparedData) -> TaskResult | None:
         """The stored run, or None when it is missing or damaged (a damaged entry is deleted)."""
         folder = self.root / spec.key

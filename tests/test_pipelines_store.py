@@ -38,8 +38,10 @@ def run_iris(store, iris, **overrides):
 
 
 def test_a_finished_run_is_loaded_again_without_training(store, iris, monkeypatch):
+    spec = run_spec(iris, "pca", [1, 2])
+    assert not store.contains(spec)
     first = run_iris(store, iris)
-    assert not first.from_store
+    assert not first.from_store and store.contains(spec)
     monkeypatch.setattr(pipelines.tasks, "execute", lambda *a, **k: pytest.fail("a stored run was retrained"))
     again = run_iris(store, iris)
     assert again.from_store

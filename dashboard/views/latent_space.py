@@ -63,6 +63,14 @@ def code_plane(models: ModelsAt) -> None:
                    f"change most decode to, in {units}. PCA's lines are straight; an autoencoder's may bend.")
     left, right = st.columns(2)
     steps = left.slider("Grid points per code", 5, 25, 15, key=widget_key(PREFIX, "plane_steps"))
+    if not (image_shape or manifold):
+        sweeps = cache.axis_sweeps(models, steps)
+        st.plotly_chart(latent_figures.axis_sweeps(sweeps, dataset.feature_names, units=units))
+        download(latent.decoded_frame(
+            {m: in_data_units(data, sweep.decoded) for m, sweep in sweeps.items()}, dataset.feature_names,
+            {m: {"code": np.repeat(np.arange(1, len(sweep.values) + 1), steps), "code_value": sweep.values}
+             for m, sweep in sweeps.items()}), "decoded code sweeps", "plane")
+        return
     planes = cache.decoded_planes(models, steps)
     if image_shape:
         with_codes = right.toggle("Show the test codes", key=widget_key(PREFIX, "plane_codes"))
@@ -72,24 +80,14 @@ def code_plane(models: ModelsAt) -> None:
             columns[i % len(columns)].plotly_chart(latent_figures.plane_mosaic(
                 planes[method], image_shape, method, codes=codes[method] if with_codes else None),
                 key=widget_key(PREFIX, f"plane_{method}"))
-    elif manifold:
+    else:
         st.plotly_chart(latent_figures.plane_sheets(
             data.to_original_units(data.X_test), {m: in_data_units(data, p.decoded) for m, p in planes.items()},
             axis_names=dataset.feature_names))
-    else:
-        st.plotly_chart(latent_figures.axis_sweeps(cache.axis_sweeps(models, steps), dataset.feature_names,
-                                                   units=units))
-    if image_shape or manifold:
-        download(latent.decoded_frame(
-            {m: in_data_units(data, p.decoded) for m, p in planes.items()}, dataset.feature_names,
-            {m: dict(zip(("code_1", "code_2"), np.meshgrid(p.axis_1, p.axis_2))) for m, p in planes.items()}),
-            "decoded grids", "plane")
-    else:
-        sweeps = cache.axis_sweeps(models, steps)
-        download(latent.decoded_frame(
-            {m: in_data_units(data, sweep.decoded) for m, sweep in sweeps.items()}, dataset.feature_names,
-            {m: {"code": np.repeat(np.arange(1, len(sweep.values) + 1), steps), "code_value": sweep.values}
-             for m, sweep in sweeps.items()}), "decoded code sweeps", "plane")
+    download(latent.decoded_frame(
+        {m: in_data_units(data, p.decoded) for m, p in planes.items()}, dataset.feature_names,
+        {m: dict(zip(("code_1", "code_2"), np.meshgrid(p.axis_1, p.axis_2))) for m, p in planes.items()}),
+        "decoded grids", "plane")
 
 
 @st.fragment
@@ -106,8 +104,8 @@ def interpolation(models: ModelsAt) -> None:
         rows = {("Pixel blend" if name == latent.BLEND else name): path for name, path in paths.items()}
         titles = ["A", *[f"{t:.2f}" for t in np.linspace(0, 1, steps)[1:-1]], "B"]
         st.plotly_chart(figures.image_grid(rows, image_shape, title=f"From sample {start} to sample {end}",
-                                                   column_titles=titles), width="content",
-                        key=widget_key(PREFIX, "interpolation_chart"))
+                                           column_titles=titles),
+                        width="content", key=widget_key(PREFIX, "interpolation_chart"))
     elif manifold:
         st.plotly_chart(latent_figures.interpolation_paths(
             data.to_original_units(data.X_test), {m: in_data_units(data, p) for m, p in paths.items()},
@@ -148,7 +146,7 @@ def code_sliders(models: ModelsAt) -> None:
         st.plotly_chart(figures.image_grid(
             {"": [x, *decoded.values()]}, image_shape, title="The starting sample and each method's decoding of "
             "the shifted codes", column_titles=["Sample", *[METHODS[m].label for m in decoded]], cell=110),
-                        width="content", key=widget_key(PREFIX, "sliders_chart"))
+            width="content", key=widget_key(PREFIX, "sliders_chart"))
     elif manifold:
         st.plotly_chart(latent_figures.decoded_points(
             data.to_original_units(data.X_test), data.to_original_units(x[None, :])[0],
