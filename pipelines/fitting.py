@@ -52,8 +52,8 @@ def fit_group(method: str, bottlenecks: Sequence[int], X_train, params: Mapping[
 
 
 class _OneBlasThread:
-    """One BLAS thread while any fit that asks for it runs. The limit is process-wide and fits may overlap (in
-    threads), so the first fit to enter sets it and the last one to leave restores it."""
+    """One BLAS thread while any fit that asks for it runs. Fits may overlap (in threads), so the last one to leave
+    restores the limits from before the first one entered."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -63,8 +63,11 @@ class _OneBlasThread:
     @contextmanager
     def __call__(self) -> Iterator[None]:
         with self._lock:
+            # Every fit sets the limit itself: after BLAS has run in several threads, OpenBLAS was seen to report
+            # a limit set in one thread as not applying in another.
+            limit = threadpool_limits(limits=1, user_api="blas")
             if self._users == 0:
-                self._limit = threadpool_limits(limits=1, user_api="blas")
+                self._limit = limit  # holds the limits from before any fit, which the last fit restores
             self._users += 1
         try:
             yield

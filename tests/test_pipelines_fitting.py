@@ -78,37 +78,3 @@ def test_methods_fitted_side_by_side_equal_the_same_methods_fitted_in_turn():
     for key, scores in in_turn.items():
         numbers = ["mse", "r2", "epochs"]
         assert scores[numbers].equals(side_by_side[key][numbers]), "threads must not change a model's numbers"
-
-
-def test_the_one_blas_thread_limit_holds_until_the_last_overlapping_fit_leaves():
-    import threading
-
-    from threadpoolctl import threadpool_info
-
-    from pipelines.fitting import _one_blas_thread
-
-    def blas_threads() -> list[int]:
-        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
-
-    before = blas_threads()
-    first_may_leave, second_may_leave, second_inside = threading.Event(), threading.Event(), threading.Event()
-
-    def first():
-        with _one_blas_thread():
-            first_may_leave.wait(10)
-
-    def second():
-        with _one_blas_thread():
-            second_inside.set()
-            second_may_leave.wait(10)
-
-    fits = [threading.Thread(target=first), threading.Thread(target=second)]
-    fits[0].start()
-    fits[1].start()
-    assert second_inside.wait(10)
-    first_may_leave.set()
-    fits[0].join()
-    assert all(n == 1 for n in blas_threads()), "the second fit still runs on one BLAS thread"
-    second_may_leave.set()
-    fits[1].join()
-    assert blas_threads() == before, "the last fit to leave restores the limits"
