@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 import pipelines
-from dashboard import cache, url_state
+from dashboard import cache, upload, url_state
 from dashboard.choices import Defaults, Selection, default_sweep_sizes, defaults
 from dashboard.plain_text import markdown_literal
 from dashboard.state import widget_key
@@ -28,26 +28,6 @@ def _key(name: str) -> str:
 def setting_key(method: str, name: str) -> str:
     """The widget key of one of a method's settings."""
     return _key(f"{method}.{name}")
-
-
-def _uploaded() -> tuple[pipelines.Dataset, str] | None:
-    """The user's CSV and its key, or None (with a message) until a readable file is chosen."""
-    file = st.file_uploader("CSV file", type=["csv", "tsv", "txt"], key=_key("upload"),
-                            help="One row per sample, one numeric column per feature, a header row on top. "
-                                 "An uploaded file cannot travel in the page's link.")
-    if file is None:
-        st.info("Choose a CSV file: one row per sample and one numeric column per feature.")
-        return None
-    raw = file.getvalue()
-    label = st.selectbox("Label column (optional)", cache.csv_columns(raw), index=None,
-                         placeholder="No label column", key=_key(f"label_{file.file_id}"),
-                         help="Colours the plots; it is never used for training.")
-    try:
-        dataset = cache.uploaded_dataset(raw, label, file.name)
-    except pipelines.InputError as error:
-        st.error(markdown_literal(error))
-        return None
-    return dataset, f"csv:{dataset.fingerprint}:{label or ''}"
 
 
 def _describe(dataset: pipelines.Dataset) -> None:
@@ -139,7 +119,7 @@ def render() -> Selection | None:
             st.warning(markdown_literal(note))
         st.header("Data")
         name = st.selectbox("Dataset", [*DATASETS, UPLOAD], key=_initial("dataset", start.dataset))
-        chosen = _uploaded() if name == UPLOAD else (cache.builtin_dataset(name), name)
+        chosen = upload.uploaded() if name == UPLOAD else (cache.builtin_dataset(name), name)
         if chosen is None:
             return None
         dataset, dataset_key = chosen
