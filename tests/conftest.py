@@ -1,6 +1,8 @@
 """Shared test setup."""
 import pytest
 
+pytest_plugins = ["browser_harness"]  # the real dashboard in Chromium: `dashboard_url`, `browser_page`
+
 
 @pytest.fixture(autouse=True, scope="session")
 def isolated_run_store(tmp_path_factory):

@@ -7,116 +7,15 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 from app_driver import DEFAULT_ON
+from browser_harness import ROOT, TRAIN_MS, choose_dataset, click_a_point, tick_labels, wait_until_idle
 
 from pipelines.store import RunStore
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
-START_SECONDS = 60
-TRAIN_MS = 240_000  # full default training on a slow CI machine
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_healthy(port: int, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"Streamlit exited with code {server.returncode} before it was healthy.")
-        try:
-            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":
-                return
-        except OSError:
-            time.sleep(0.25)
-    pytest.fail(f"Streamlit was not healthy within {START_SECONDS} s.")
-
-
-@pytest.fixture
-def dashboard_url(tmp_path):
-    """A running `streamlit run dashboard/app.py` on a free loopback port, stopped by its PID afterwards."""
-    port = _free_port()
-    log = open(tmp_path / "streamlit.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "HOME": str(tmp_path)})
-    try:
-        _wait_healthy(port, server)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
-
-
-def _tick_labels(chart) -> list[str]:
-    return chart.locator(".xtick text").all_text_contents()
-
-
-def _wait_until_idle(page) -> None:
-    """Wait until the app's script has finished its current run."""
-    page.wait_for_timeout(500)
-    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=TRAIN_MS)
-
-
-def _choose_dataset(page, name: str) -> None:
-    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Dataset").click()
-    page.get_by_role("option", name=name, exact=True).click()
-
-
-def _click_a_point(page, chart) -> str:
-    """Click one point of a scatter chart; returns the sample index its hover label showed."""
-    from playwright.sync_api import expect
-
-    box = chart.locator(".scatterlayer .points path").nth(3).bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    label = chart.locator(".hoverlayer")
-    expect(label).to_contain_text("sample", timeout=5_000)
-    hovered = re.search(r"sample (\d+)", label.text_content()).group(1)
-    page.mouse.down()
-    page.mouse.up()
-    return hovered
-
-
-@pytest.fixture
-def browser_page():
-    """A page in headless Debian Chromium; under CI a missing Chromium fails instead of skipping."""
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium is missing at {CHROMIUM}; CI must install it (apt-get install chromium).")
-        pytest.skip(f"Chromium is not installed at {CHROMIUM}.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1100})
-            page.javascript_errors = []
-            page.on("pageerror", lambda error: page.javascript_errors.append(str(error)))
-            yield page
-        finally:
-            browser.close()
 
 
 def test_dashboard_follows_dataset_bottleneck_and_clicks(dashboard_url, browser_page, tmp_path):
@@ -130,33 +29,33 @@ def test_dashboard_follows_dataset_bottleneck_and_clicks(dashboard_url, browser_
     expect(charts.first.locator(".xtick").first).to_be_visible(timeout=TRAIN_MS)
     first_chart = time.monotonic() - started
     expect(page.locator('[data-testid="stDataFrame"]')).to_be_visible(timeout=TRAIN_MS)
-    _wait_until_idle(page)
+    wait_until_idle(page)
     print(f"first chart after {first_chart:.1f} s, every method after {time.monotonic() - started:.1f} s")
     expect(charts.first).to_contain_text("Nonlinear AE")
-    assert _tick_labels(charts.first) == ["1", "2", "4", "8", "16", "32"]
+    assert tick_labels(charts.first) == ["1", "2", "4", "8", "16", "32"]
     page.screenshot(path=tmp_path / "error-curves-digits.png")
     if os.environ.get("LATENT_LAB_SCREENSHOT"):
         shutil.copy(tmp_path / "error-curves-digits.png", ROOT / os.environ["LATENT_LAB_SCREENSHOT"])
 
     sidebar = page.locator('[data-testid="stSidebar"]')
-    _choose_dataset(page, "iris")
+    choose_dataset(page, "iris")
     expect(sidebar).to_contain_text("150 samples × 4 features", timeout=30_000)
     expect(charts.first.locator(".xtick text").last).to_have_text("3", timeout=TRAIN_MS)
-    _wait_until_idle(page)
-    assert _tick_labels(charts.first) == ["1", "2", "3"]
+    wait_until_idle(page)
+    assert tick_labels(charts.first) == ["1", "2", "3"]
 
     sidebar.get_by_role("slider").first.press("End")
     expect(charts.first).to_contain_text("chosen: 3", timeout=30_000)
-    _wait_until_idle(page)
+    wait_until_idle(page)
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     page.screenshot(path=tmp_path / "error-curves-iris.png", full_page=True)
 
     page.get_by_role("link", name="Embeddings").click()
     expect(page.get_by_role("heading", name="Embeddings")).to_be_visible()
     expect(page.locator('[data-testid="stMetric"]')).to_have_count(2 * len(DEFAULT_ON))  # 2 scores per method
-    _wait_until_idle(page)
-    hovered = _click_a_point(page, charts.nth(1))
-    _wait_until_idle(page)
+    wait_until_idle(page)
+    hovered = click_a_point(page, charts.nth(1))
+    wait_until_idle(page)
     expect(page.locator('[data-testid="stCaptionContainer"]').last).to_contain_text(f"Sample {hovered},")
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     assert not page.javascript_errors, f"JavaScript errors on the page: {page.javascript_errors[:3]}"
@@ -190,13 +89,13 @@ def test_bad_uploads_get_one_clear_message_and_the_app_keeps_working(fast_defaul
     page.goto(dashboard_url)
     charts = page.locator('[data-testid="stPlotlyChart"]')
     expect(charts.first.locator(".xtick").first).to_be_visible(timeout=TRAIN_MS)
-    _wait_until_idle(page)
-    _choose_dataset(page, "Upload CSV…")
+    wait_until_idle(page)
+    choose_dataset(page, "Upload CSV…")
     alerts = page.locator('[data-testid="stSidebar"] [data-testid="stAlert"]')
     for name, content, message in UPLOADS_REFUSED:
         _upload(page, name, content)
         expect(alerts.filter(has_text=message)).to_have_count(1, timeout=30_000)
-        _wait_until_idle(page)
+        wait_until_idle(page)
         expect(page.locator('[data-testid="stException"]')).to_have_count(0)
 
     hostile = "<img src=x onerror=alert(1)>"
@@ -205,7 +104,7 @@ def test_bad_uploads_get_one_clear_message_and_the_app_keeps_working(fast_defaul
     expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("40 samples × 3 features", timeout=30_000)
     expect(alerts.filter(has_text=hostile)).to_have_count(1), "a user's column name is shown as plain text"
     expect(charts.first.locator(".xtick").first).to_be_visible(timeout=TRAIN_MS)
-    _wait_until_idle(page)
+    wait_until_idle(page)
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     assert not page.javascript_errors, f"JavaScript errors on the page: {page.javascript_errors[:3]}"
 
@@ -233,11 +132,11 @@ def test_training_can_be_stopped_and_a_reload_keeps_the_choices(slow_nonlinear_a
     expect(page.get_by_text("was stopped before it finished")).to_be_visible(timeout=10_000)
     print(f"stopped {time.monotonic() - stopped:.1f} s after the click")
     expect(page.get_by_role("button", name="Train Nonlinear AE again")).to_be_visible()
-    _wait_until_idle(page)
+    wait_until_idle(page)
     expect(page.locator('[data-testid="stProgress"]')).to_have_count(0)
     assert not RunStore().runs()["settings"].str.contains("epochs=5000").any(), "a stopped run stores nothing"
 
-    _choose_dataset(page, "wine")
+    choose_dataset(page, "wine")
     sidebar = page.locator('[data-testid="stSidebar"]')
     expect(sidebar).to_contain_text("178 samples × 13 features", timeout=30_000)
     sidebar.get_by_role("slider").first.press("End")  # the largest bottleneck
@@ -276,7 +175,7 @@ def test_latent_space_interpolates_between_two_picked_samples_and_slides_a_code(
     page = browser_page
     page.goto(f"{dashboard_url}/latent_space")
     expect(page.get_by_role("heading", name="Latent space")).to_be_visible(timeout=30_000)
-    _wait_until_idle(page)
+    wait_until_idle(page)
     expect(page.locator('[data-testid="stProgress"]')).to_have_count(0, timeout=TRAIN_MS)
 
     page.get_by_role("tab", name="Interpolation").click()
@@ -288,7 +187,7 @@ def test_latent_space_interpolates_between_two_picked_samples_and_slides_a_code(
     panel.locator('[data-testid="stSelectbox"]').filter(has_text="Sample B: test sample").click()
     page.get_by_role("option").nth(5).click()
     expect(title).not_to_have_text(before, timeout=30_000)
-    _wait_until_idle(page)
+    wait_until_idle(page)
 
     page.get_by_role("tab", name="Code sliders").click()
     panel = page.get_by_role("tabpanel", name="Code sliders")
@@ -305,6 +204,6 @@ def test_latent_space_interpolates_between_two_picked_samples_and_slides_a_code(
         page.wait_for_timeout(20)
     print(f"a slider move redrew the decodings {time.monotonic() - moved:.2f} s after the key press")
     assert _picture(decoded) != start, "the decodings moved"
-    _wait_until_idle(page)
+    wait_until_idle(page)
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     assert not page.javascript_errors, f"JavaScript errors on the page: {page.javascript_errors[:3]}"
