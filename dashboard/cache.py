@@ -30,9 +30,12 @@ def builtin_dataset(name: str) -> pipelines.Dataset:
 
 
 @st.cache_data(show_spinner="Reading your file…", max_entries=8)
-def uploaded_dataset(raw: bytes, label_column: str | None, file_name: str) -> pipelines.Dataset:
-    """A user's CSV as a dataset, keyed by its bytes and label column; raises InputError on bad files."""
-    return pipelines.load_csv(raw, label_column=label_column, name=file_name)
+def uploaded_dataset(raw: bytes, label_column: str | None, file_name: str, image_shape: tuple[int, int] | None = None,
+                     pixel_max: float | None = None) -> pipelines.Dataset:
+    """A user's CSV as a dataset, keyed by its bytes, label column and declared image shape and largest pixel value;
+    raises InputError on bad files."""
+    return pipelines.load_csv(raw, label_column=label_column, name=file_name, image_shape=image_shape,
+                              pixel_max=pixel_max)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.csv_loader import load_csv
+from pipelines.csv_loader import PIXEL_MAXIMA, load_csv, parse_image_shape
 from pipelines.datasets import DATASETS, DEFAULT_DATASET, load_dataset
 from pipelines.errors import InputError
 from pipelines.reducers import METHODS, keras_runtime
@@ -37,6 +37,13 @@ def _int_list(text: str) -> list[int]:
                                          "e.g. 1,2,4,8") from None
 
 
+def _image_shape(text: str) -> tuple[int, int]:
+    try:
+        return parse_image_shape(text)
+    except InputError as error:
+        raise argparse.ArgumentTypeError(str(error).rstrip(".")) from None
+
+
 def _name_list(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
@@ -51,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--dataset", default=None, help=f"built-in dataset (default {DEFAULT_DATASET})")
     source.add_argument("--csv", type=Path, help="your own CSV file instead of a built-in dataset")
     sweep_parser.add_argument("--label-column", help="column of --csv holding labels (used for colours, not training)")
+    sweep_parser.add_argument("--image-shape", type=_image_shape, metavar="HEIGHTxWIDTH",
+                              help="read the numeric columns of --csv as the pixels of HEIGHTxWIDTH images, e.g. 8x8")
+    sweep_parser.add_argument("--pixel-max", type=float, default=None,
+                              help="the largest value a pixel of --image-shape can take; pixels are divided by it "
+                                   f"(default: the smallest of {', '.join(f'{m:g}' for m in PIXEL_MAXIMA)} that is "
+                                   "at least the file's largest value)")
     sweep_parser.add_argument("--bottlenecks", type=_int_list, default=[1, 2, 4, 8, 16, 32],
                      help="comma-separated bottleneck sizes (default 1,2,4,8,16,32)")
     sweep_parser.add_argument("--methods", type=_name_list, default=[m for m in METHODS if METHODS[m].default_on],
@@ -121,8 +134,12 @@ def _run_sweep(args: argparse.Namespace) -> None:
         raise InputError("--label-column only applies to --csv; add --csv PATH or drop --label-column.")
     if args.out is not None and not args.out.parent.exists():
         raise InputError(f"Cannot write {args.out}: the folder {args.out.parent} does not exist.")
-    dataset = (load_csv(args.csv, label_column=args.label_column) if args.csv
-               else load_dataset(args.dataset or DEFAULT_DATASET))
+    if (args.image_shape or args.pixel_max is not None) and not args.csv:
+        raise InputError("--image-shape and --pixel-max only apply to --csv; add --csv PATH or drop them.")
+    if args.pixel_max is not None and not args.image_shape:
+        raise InputError("--pixel-max scales images; add --image-shape HEIGHTxWIDTH or drop --pixel-max.")
+    dataset = (load_csv(args.csv, label_column=args.label_column, image_shape=args.image_shape,
+                        pixel_max=args.pixel_max) if args.csv else load_dataset(args.dataset or DEFAULT_DATASET))
     for note in dataset.notes:
         print(f"note: {note}", file=sys.stderr)
     split_seed = args.split_seed if args.split_seed is not None else (args.seed or 0)

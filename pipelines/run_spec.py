@@ -82,6 +82,16 @@ def run_spec(dataset: Dataset, method: str, bottlenecks: Sequence[int], *, test_
              split_seed: int = 0, train_seed: int = 0, settings: Mapping[str, object] | None = None) -> RunSpec:
     """The spec of `method` at `bottlenecks` on `dataset`; every default is spelled out, so a changed default
     changes the key."""
-    full = METHODS[method].full_params({**(settings or {}), "random_state": int(train_seed)})
+    full = METHODS[method].full_params({**(settings or {}), **_image_params(dataset, method),
+                                        "random_state": int(train_seed)})
     return RunSpec(dataset.name, dataset.content_hash, method, tuple(sorted({int(k) for k in bottlenecks})),
                    round(float(test_size), 6), int(split_seed), int(train_seed), tuple(sorted(full.items())))
+
+
+def _image_params(dataset: Dataset, method: str) -> dict[str, object]:
+    """The declared image shape for a method that reads images, unless it is the square the method assumes anyway
+    (so the keys of runs stored on the built-in square images stay the same)."""
+    shape = dataset.image_shape
+    if not METHODS[method].needs_images or shape is None or shape[0] == shape[1]:
+        return {}
+    return {"image_shape": tuple(shape)}

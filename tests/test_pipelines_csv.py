@@ -2,8 +2,9 @@
 import numpy as np
 import pytest
 
-from pipelines import InputError, load_csv
-from pipelines.csv_loader import MAX_CSV_MEGABYTES, MIN_ROWS, csv_columns
+from pipelines import InputError, load_csv, load_dataset, run_spec
+from pipelines.cli import EXIT_BAD_INPUT, main
+from pipelines.csv_loader import MAX_CSV_MEGABYTES, MIN_ROWS, csv_columns, parse_image_shape, square_shape
 
 
 def table(rows: int = 20, header: str = "a,b,c", seed: int = 0) -> str:
@@ -49,7 +50,7 @@ def test_text_columns_are_dropped_with_a_note():
     rows = ["a,name,b"] + [f"{i},n{i},{i * i}" for i in range(20)]
     dataset = load_csv("\n".join(rows).encode())
     assert dataset.feature_names == ("a", "b")
-    assert any("name" in note and "non-numeric" in note for note in dataset.notes)
+    assert any("name" in note and "text column" in note for note in dataset.notes)
 
 
 def test_rows_with_missing_or_infinite_values_are_dropped_and_counted():
@@ -199,3 +200,139 @@ def test_text_only_files_name_the_separator_they_were_read_with():
     rows = "name;city\n" + "\n".join(f"n{i};c{i}" for i in range(20))
     with pytest.raises(InputError, match="no numeric columns.*semicolon"):
         load_csv(rows.encode(), name="words.csv")
+
+
+def _measurements(rows: int = 30, seed: int = 0) -> list[str]:
+    """A file with a text label column `species` and four numeric columns f1..f4, as lines (header first)."""
+    rng = np.random.default_rng(seed)
+    return ["species,f1,f2,f3,f4"] + [f"{'ab'[i % 2]}," + ",".join(f"{v:.3f}" for v in rng.normal(size=4))
+                                      for i in range(rows)]
+
+
+def _with_cell(lines: list[str], line: int, column: int, value: str) -> list[str]:
+    """`lines` with field `column` of line `line` (0 is the header) replaced by `value`."""
+    fields = lines[line].split(",")
+    fields[column] = value
+    return [*lines[:line], ",".join(fields), *lines[line + 1:]]
+
+
+def test_one_text_cell_in_a_numeric_column_drops_its_row_not_the_column():
+    lines = _with_cell(_with_cell(_measurements(), 5, 3, "abc"), 9, 4, "n/a")
+    dataset = load_csv("\n".join(lines).encode())
+    assert dataset.feature_names == ("f1", "f2", "f3", "f4") and len(dataset.X) == 28
+    assert any("'abc'" in note and "'f3'" in note and "row 6" in note and "90%" in note for note in dataset.notes)
+    # rows as the user counts them in the file: the header is row 1, so lines 5 and 9 are rows 6 and 10
+    assert any("Dropped 2 of 30 rows" in note and "rows 6, 10 of the file" in note for note in dataset.notes)
+    text_notes = [note for note in dataset.notes if "text column" in note]
+    assert len(text_notes) == 1 and "species" in text_notes[0] and "f3" not in text_notes[0]
+
+
+def test_the_dropped_rows_note_names_the_first_five_rows_counting_blank_lines():
+    lines = _measurements(40)
+    for line, column in zip((2, 4, 6, 8, 10, 12), (1, 2, 3, 4, 1, 2)):
+        lines = _with_cell(lines, line, column, "?")
+    lines.insert(3, "")  # a blank line the reader skips still counts in the user's editor
+    dataset = load_csv("\n".join(lines).encode())
+    assert dataset.feature_names == ("f1", "f2", "f3", "f4")
+    assert any("Dropped 6 of 40 rows" in note and "rows 3, 6, 8, 10, 12, … of the file" in note
+               for note in dataset.notes)
+
+
+def test_a_mostly_text_column_is_dropped_as_a_label_candidate_even_with_some_numbers():
+    lines = _measurements(20)
+    for line in (1, 2, 3):
+        lines = _with_cell(lines, line, 0, str(line))  # 3 of 20 labels are numbers: 85% text
+    dataset = load_csv("\n".join(lines).encode())
+    assert dataset.feature_names == ("f1", "f2", "f3", "f4") and len(dataset.X) == 20
+    assert any("species" in note and "choose one as the label column" in note for note in dataset.notes)
+
+
+def test_a_decimal_comma_column_with_a_text_cell_keeps_its_numbers():
+    rows = ["a;b;c"] + [f"{i},5;{i % 3},25;{i * 2},75" for i in range(20)]
+    rows[4] = "3,5;x;6,75"
+    dataset = load_csv("\n".join(rows).encode())
+    assert dataset.feature_names == ("a", "b", "c") and len(dataset.X) == 19
+    np.testing.assert_allclose(dataset.X[:, 1], [i % 3 + 0.25 for i in range(20) if i != 3])
+
+
+def pixels(rows: int = 40, columns: int = 64, top: int = 16, seed: int = 0, label: bool = True) -> bytes:
+    """A CSV of `rows` images as `columns` integer pixel columns from 0 to `top` (the first always 0, as in digits)
+    and a text label column."""
+    rng = np.random.default_rng(seed)
+    values = rng.integers(0, top + 1, size=(rows, columns))
+    values[:, 0] = 0
+    values[0, 1] = top
+    header = (["digit"] if label else []) + [f"p{i}" for i in range(columns)]
+    lines = [",".join(header)] + [",".join(([f"d{i % 3}"] if label else []) + [str(v) for v in row])
+                                  for i, row in enumerate(values)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_square_column_counts_are_offered_as_square_images():
+    assert square_shape(64) == (8, 8) and square_shape(784) == (28, 28)
+    assert square_shape(65) is None and square_shape(1) is None
+
+
+@pytest.mark.parametrize("text, shape", [("8x8", (8, 8)), ("28×28", (28, 28)), (" 4 X 16 ", (4, 16)), ("3*5", (3, 5))])
+def test_an_image_shape_is_read_as_height_by_width(text, shape):
+    assert parse_image_shape(text) == shape
+
+
+@pytest.mark.parametrize("text", ["8", "8x", "axb", "8x8x8", "0x64", "-8x8", ""])
+def test_a_malformed_image_shape_says_what_to_type(text):
+    with pytest.raises(InputError, match="HEIGHTxWIDTH, e.g. 8x8") as error:
+        parse_image_shape(text)
+    assert "\n" not in str(error.value)
+
+
+def test_declared_images_keep_every_pixel_and_are_scaled_into_the_unit_range():
+    table = load_csv(pixels(), label_column="digit")
+    images = load_csv(pixels(), label_column="digit", image_shape=(8, 8))
+    assert table.image_shape is None and table.X.shape[1] == 63  # the always-0 pixel is dropped from the table
+    assert images.image_shape == (8, 8) and images.X.shape == (40, 64) and images.scaling == "unit"
+    assert images.feature_names == load_dataset("digits").feature_names
+    raw = np.loadtxt(pixels().decode().splitlines()[1:], delimiter=",", usecols=range(1, 65))
+    np.testing.assert_allclose(images.X, raw / 16, rtol=1e-6)  # 16 is the smallest usual maximum above 0..16
+    assert any("divided by 16" in note for note in images.notes)
+    np.testing.assert_allclose(load_csv(pixels(), label_column="digit", image_shape=(8, 8), pixel_max=255).X,
+                               raw / 255, rtol=1e-6)
+
+
+def test_a_shape_that_does_not_fit_the_columns_says_what_to_type():
+    with pytest.raises(InputError, match="has 65 pixel columns.*e.g. 5x13, or choose the label column") as error:
+        load_csv(pixels(columns=65, label=False), name="bad.csv", image_shape=(8, 8))
+    assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("pixel_max, message", [(10, "at least bad.csv's largest value, 16"), (0, "positive")])
+def test_a_largest_pixel_value_below_the_data_is_refused(pixel_max, message):
+    with pytest.raises(InputError, match=message):
+        load_csv(pixels(), label_column="digit", name="bad.csv", image_shape=(8, 8), pixel_max=pixel_max)
+
+
+def test_negative_pixels_are_refused():
+    rows = ["a,b,c,d"] + [f"{i - 5},{i % 3},{i % 4},{i % 5}" for i in range(20)]
+    with pytest.raises(InputError, match="negative pixel values"):
+        load_csv("\n".join(rows).encode(), image_shape=(2, 2))
+
+
+def test_a_run_on_images_never_shares_a_key_with_the_table_or_another_shape():
+    raw = pixels(top=1)  # values in [0, 1]: divided by 1 the pixels equal the table's values
+    datasets = [load_csv(raw, label_column="digit"), load_csv(raw, label_column="digit", image_shape=(8, 8)),
+                load_csv(raw, label_column="digit", image_shape=(4, 16)),
+                load_csv(raw, label_column="digit", image_shape=(8, 8), pixel_max=255)]
+    keys = {run_spec(dataset, "pca", [2]).key for dataset in datasets}
+    assert len(keys) == len(datasets)
+
+
+def test_the_command_line_reads_a_csv_as_images(tmp_path, capsys):
+    path = tmp_path / "pixels.csv"
+    path.write_bytes(pixels())
+    common = ["sweep", "--csv", str(path), "--label-column", "digit", "--methods", "pca", "--bottlenecks", "2",
+              "--no-store"]
+    assert main([*common, "--image-shape", "8x8", "--pixel-max", "255"]) == 0
+    assert "divided by 255" in capsys.readouterr().err
+    assert main([*common, "--image-shape", "8by8"]) == EXIT_BAD_INPUT
+    assert "HEIGHTxWIDTH" in capsys.readouterr().err
+    assert main([*common, "--image-shape", "8x9"]) == EXIT_BAD_INPUT
+    assert "multiply to 64" in capsys.readouterr().err
