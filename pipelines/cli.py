@@ -12,12 +12,12 @@ from pipelines.csv_loader import PIXEL_MAXIMA, load_csv, parse_image_shape
 from pipelines.datasets import DATASETS, DEFAULT_DATASET, load_dataset
 from pipelines.errors import InputError
 from pipelines.reducers import METHODS, keras_runtime
-from pipelines.repeats import MAX_REPEATS, summarise, training_seeds
-from pipelines.runs import run
+from pipelines.repeats import MAX_REPEATS, training_seeds
+from pipelines.runs import plan_repeats, run
 from pipelines.store import STORE_ENV_VAR, RunStore
 from pipelines.study_cli import add_parser as add_study_parser
 from pipelines.study_cli import run_study_command
-from pipelines.tasks import InProcessExecutor, plan
+from pipelines.tasks import InProcessExecutor
 
 EXIT_BAD_INPUT = 2
 FITS_AT_ONCE = min(2, os.cpu_count() or 1)  # methods fitted side by side, in threads
@@ -80,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
                               "(default 1)")
     repeats.add_argument("--train-seeds", type=_int_list, default=None,
                          help="comma-separated training seeds, one repeat each (instead of --repeats)")
+    sweep_parser.add_argument("--vary-split", action="store_true",
+                              help="give every repeat its own split too (split seeds from --split-seed up, repeated "
+                                   "hold-out), so the spread includes the data's, not only the training's")
     sweep_parser.add_argument("--param", action="append", default=[], metavar="METHOD.NAME=VALUE",
                               help="a method's setting, e.g. nonlinear_ae.hidden_layer_sizes=64,32 (repeatable); "
                                    "`python -m pipelines methods` lists them")
@@ -109,24 +112,29 @@ class _Progress:
             print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
 
 
-def _summary(results: pd.DataFrame) -> str:
-    """Held-out MSE and R² per bottleneck and method: the mean over repeats, ± the standard deviation if several."""
-    test = summarise(results[results["split"] == "test"])
-    several = test["repeats"].max() > 1
-    methods = [m for m in METHODS if m in set(test["method"])]
+def _summary(results: pd.DataFrame, vary_split: bool = False) -> str:
+    """Held-out MSE and R² per bottleneck and method: the mean over repeats, ± the standard deviation if several (a
+    deterministic method, fitted once per split, says so instead of showing ± 0)."""
+    test = results[results["split"] == "test"].groupby(["method", "bottleneck"], sort=False)[["mse", "r2"]]
+    counts, means, spreads = test.size(), test.mean(), test.std().fillna(0.0)
+    several = counts.max() > 1
+    methods = [m for m in METHODS if m in set(results["method"])]
     columns = {}
     for metric in ("mse", "r2"):
         for method in methods:
-            rows = test[test["method"] == method].set_index("bottleneck")
-            text = rows[f"{metric}_mean"].map(lambda v: f"{v:.4f}")
+            text = means.loc[method, metric].map(lambda v: f"{v:.4f}")
             if several:
-                text = text + " ± " + rows[f"{metric}_std"].map(lambda v: f"{v:.4f}")
+                spread = spreads.loc[method, metric].map(lambda v: f" ± {v:.4f}")
+                text = text + spread.where(counts.loc[method] > 1, " (deterministic)")
             columns[f"{metric} {METHODS[method].label}"] = text
     table = pd.DataFrame(columns)
     table.index.name = "bottleneck"
-    title = (f"Held-out reconstruction error, mean ± standard deviation over {test['repeats'].max()} repeats"
-             if several else "Held-out reconstruction error")
-    return title + "\n" + table.to_string()
+    if not several:
+        return "Held-out reconstruction error\n" + table.to_string()
+    splits = "each on its own split" if vary_split else "on one split"
+    once = "; a deterministic method is fitted once per split" if (counts == 1).any() else ""
+    return (f"Held-out reconstruction error, mean ± standard deviation over {counts.max()} repeats ({splits}){once}\n"
+            + table.to_string())
 
 
 def _run_sweep(args: argparse.Namespace) -> None:
@@ -149,11 +157,13 @@ def _run_sweep(args: argparse.Namespace) -> None:
     if not 1 <= args.repeats <= MAX_REPEATS:
         raise InputError(f"--repeats must be between 1 and {MAX_REPEATS}, not {args.repeats}.")
     seeds = args.train_seeds if args.train_seeds is not None else training_seeds(train_seed, args.repeats)
-    options = dict(test_size=args.test_size, split_seed=split_seed, train_seeds=seeds,
+    options = dict(test_size=args.test_size, split_seed=split_seed, train_seeds=seeds, vary_split=args.vary_split,
                    params=parse_params(args.param, args.methods))
-    data, specs = plan(dataset, args.methods, args.bottlenecks, **options)  # refuses bad input before training
-    for spec in specs:
-        note = METHODS[spec.method].fit_note(len(data.X_train))
+    parts = plan_repeats(dataset, args.methods, args.bottlenecks, **options)  # refuses bad input before training
+    specs = [spec for _, part in parts for spec in part]
+    n_training_rows = len(parts[0][0].X_train)
+    for method in dict.fromkeys(spec.method for spec in specs):
+        note = METHODS[method].fit_note(n_training_rows)
         if note:
             print(f"note: {note}", file=sys.stderr)
     store = None if args.no_store else RunStore(args.store_dir)
@@ -166,7 +176,7 @@ def _run_sweep(args: argparse.Namespace) -> None:
     results = result.scores
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    print(_summary(results))
+    print(_summary(results, args.vary_split))
     if args.out is not None:
         try:
             results.to_csv(args.out, index=False)

@@ -1,5 +1,6 @@
-"""A run: one dataset split and scaled once, every method fitted at every bottleneck and scored, through the plan
-→ tasks → executor path and (optionally) the run store; a sweep is runs over several datasets."""
+"""A run: one dataset split and scaled once (or once per repeat, for repeated hold-out), every method fitted at every
+bottleneck and scored, through the plan → tasks → executor path and (optionally) the run store; a sweep is runs over
+several datasets."""
 from __future__ import annotations
 
 import threading
@@ -10,10 +11,12 @@ import pandas as pd
 
 from pipelines.datasets import Dataset, load_dataset
 from pipelines.fitting import Models
-from pipelines.preprocessing import PreparedData
-from pipelines.reducers import METHODS
+from pipelines.preprocessing import PreparedData, prepare
+from pipelines.reducers import METHODS, FitControl
 from pipelines.reducers.method import ProgressCallback
-from pipelines.tasks import Executor, InProcessExecutor, ProgressEvent, TaskResult, plan
+from pipelines.repeats import repeat_seeds, repeats_to_fit
+from pipelines.run_spec import RunSpec
+from pipelines.tasks import Executor, InProcessExecutor, ProgressEvent, TaskResult, check_seeds, plan
 
 if TYPE_CHECKING:
     from pipelines.store import RunStore
@@ -23,23 +26,64 @@ if TYPE_CHECKING:
 class RunResult:
     """Everything a run produced: the prepared data, the fitted models and their tidy scores."""
 
-    data: PreparedData
+    data: PreparedData  # the first repeat's split (with `vary_split` every repeat has its own)
     models: Models  # of the first training seed; `repeats` holds every seed's
     scores: pd.DataFrame  # every repeat's: one row per method, bottleneck, split and training seed
     seconds: float  # how long the run's tasks took when they were computed
     from_store: bool = False  # every task came from the store
-    repeats: dict[int, Models] | None = None  # training seed -> models, in the order the seeds were given
+    # training seed -> models, in the order the seeds were given; a deterministic method's only under the first seed
+    # of each split, since it is fitted once per split
+    repeats: dict[int, Models] | None = None
+
+
+def plan_repeats(dataset: Dataset, methods: Sequence[str], bottlenecks: Sequence[int], *, test_size: float = 0.2,
+                 split_seed: int = 0, train_seeds: Sequence[int] = (0,), vary_split: bool = False,
+                 params: Mapping[str, Mapping] | None = None) -> list[tuple[PreparedData, list[RunSpec]]]:
+    """Every split the repeats use, prepared, with the tasks to fit on it: one per method and training seed, or
+    once per split for a deterministic method; with `vary_split` the i-th repeat has split seed `split_seed + i`.
+    Bad input is refused here, before anything trains."""
+    repeats = repeat_seeds(split_seed, check_seeds(train_seeds), vary_split)
+    seeds_of_split: dict[int, list[int]] = {}
+    for split, seed in repeats:
+        seeds_of_split.setdefault(split, []).append(seed)
+    parts = []
+    for split, seeds in seeds_of_split.items():
+        data, specs = plan(dataset, methods, bottlenecks, test_size=test_size, split_seed=split, train_seeds=seeds,
+                           params=params)
+        fitted = {method: set(repeats_to_fit(method, len(data.X_train), repeats)) for method in methods}
+        parts.append((data, [spec for spec in specs if (spec.split_seed, spec.train_seed) in fitted[spec.method]]))
+    return parts
+
+
+def load_or_fit_repeats(specs: Sequence[RunSpec], data: PreparedData, store: "RunStore",
+                        control: FitControl | None = None) -> list[TaskResult]:
+    """One method's repeats `specs` from `store`, the missing ones fitted (together where they share a split) and
+    stored; `data` is the first split, and repeats on other splits (repeated hold-out) get theirs prepared from
+    its dataset."""
+    control = control or FitControl()
+    by_split: dict[int, list[RunSpec]] = {}
+    for spec in specs:
+        by_split.setdefault(spec.split_seed, []).append(spec)
+    results: dict[str, TaskResult] = {}
+    for i, (split, group) in enumerate(by_split.items()):
+        split_data = data if split == data.seed else prepare(data.dataset, test_size=data.test_size, seed=split)
+        part = control if len(by_split) == 1 else control.scaled(
+            i / len(by_split), 1 / len(by_split), f"split {i + 1} of {len(by_split)}: ")
+        results.update((result.spec.key, result) for result in store.load_or_execute_together(group, split_data, part))
+    return [results[spec.key] for spec in specs]
 
 
 def run(dataset: Dataset, methods: Sequence[str], bottlenecks: Sequence[int], *, test_size: float = 0.2,
-        split_seed: int = 0, train_seeds: Sequence[int] = (0,), params: Mapping[str, Mapping] | None = None,
-        progress: ProgressCallback | None = None, store: "RunStore | None" = None,
-        executor: Executor | None = None) -> RunResult:
+        split_seed: int = 0, train_seeds: Sequence[int] = (0,), vary_split: bool = False,
+        params: Mapping[str, Mapping] | None = None, progress: ProgressCallback | None = None,
+        store: "RunStore | None" = None, executor: Executor | None = None) -> RunResult:
     """Split `dataset`, fit every method at every bottleneck on the training rows once per training seed (the
-    repeats) and score both splits; tasks already in `store` are loaded, the others run on `executor` (in this
+    repeats; a deterministic method once per split) and score both splits; with `vary_split` every repeat has its
+    own split (repeated hold-out). Tasks already in `store` are loaded, the others run on `executor` (in this
     process by default) and are stored."""
-    data, specs = plan(dataset, methods, bottlenecks, test_size=test_size, split_seed=split_seed,
-                       train_seeds=train_seeds, params=params)
+    parts = plan_repeats(dataset, methods, bottlenecks, test_size=test_size, split_seed=split_seed,
+                         train_seeds=train_seeds, vary_split=vary_split, params=params)
+    specs = [spec for _, part in parts for spec in part]
     weights = {spec.key: METHODS[spec.method].relative_cost for spec in specs}
     done: dict[str, float] = {}
     reporting = threading.Lock()  # an executor may report from several threads at once
@@ -53,28 +97,30 @@ def run(dataset: Dataset, methods: Sequence[str], bottlenecks: Sequence[int], *,
                 progress(min(1.0, overall), f"{label}: {event.message}")
 
     results: dict[str, TaskResult] = {}
-    for spec in specs:
-        stored = store.load(spec, data) if store is not None else None
-        if stored is not None:
-            results[spec.key] = stored
-            on_event(ProgressEvent(spec.key, 1.0, "loaded from the run store"))
-    missing = [spec for spec in specs if spec.key not in results]
-    for result in (executor or InProcessExecutor()).map(missing, data, on_event):
-        if store is not None:
-            store.save(result)
-        results[result.spec.key] = result
+    for data, part in parts:
+        for spec in part:
+            stored = store.load(spec, data) if store is not None else None
+            if stored is not None:
+                results[spec.key] = stored
+                on_event(ProgressEvent(spec.key, 1.0, "loaded from the run store"))
+        missing = [spec for spec in part if spec.key not in results]
+        for result in (executor or InProcessExecutor()).map(missing, data, on_event):
+            if store is not None:
+                store.save(result)
+            results[result.spec.key] = result
     ordered = [results[spec.key] for spec in specs]
     repeats: dict[int, Models] = {}
     for result in ordered:
         repeats.setdefault(result.spec.train_seed, {}).update(result.models)
     # Repeats of a method trained together report the same wall time: count each group's once.
-    seconds = sum({(r.spec.method, r.seconds): r.seconds for r in ordered}.values())
-    return RunResult(data, next(iter(repeats.values())), pd.concat([r.scores for r in ordered], ignore_index=True),
-                     seconds, from_store=all(r.from_store for r in ordered), repeats=repeats)
+    seconds = sum({(r.spec.method, r.spec.split_seed, r.seconds): r.seconds for r in ordered}.values())
+    return RunResult(parts[0][0], next(iter(repeats.values())),
+                     pd.concat([r.scores for r in ordered], ignore_index=True), seconds,
+                     from_store=all(r.from_store for r in ordered), repeats=repeats)
 
 
 def sweep(datasets: Sequence[str | Dataset], methods: Sequence[str], bottlenecks: Sequence[int], *,
-          test_size: float = 0.2, split_seed: int = 0, train_seeds: Sequence[int] = (0,),
+          test_size: float = 0.2, split_seed: int = 0, train_seeds: Sequence[int] = (0,), vary_split: bool = False,
           params: Mapping[str, Mapping] | None = None, progress: ProgressCallback | None = None) -> pd.DataFrame:
     """Error of every method at every bottleneck on every dataset, train and test, as one tidy frame."""
     frames = []
@@ -86,5 +132,5 @@ def sweep(datasets: Sequence[str | Dataset], methods: Sequence[str], bottlenecks
                 progress((i + fraction) / len(datasets), f"{name}: {message}")
 
         frames.append(run(dataset, methods, bottlenecks, test_size=test_size, split_seed=split_seed,
-                          train_seeds=train_seeds, params=params, progress=report).scores)
+                          train_seeds=train_seeds, vary_split=vary_split, params=params, progress=report).scores)
     return pd.concat(frames, ignore_index=True)

@@ -94,6 +94,9 @@ def execute_together(specs: Sequence[RunSpec], data: PreparedData, control: FitC
     first = specs[0]
     if any(spec.method != first.method or spec.bottlenecks != first.bottlenecks for spec in specs):
         raise ValueError("Only repeats of one method at the same bottleneck sizes fit together.")
+    if any(spec.split_seed != data.seed for spec in specs):  # its scores would be stored under another split's name
+        raise ValueError(f"These runs are of other splits than the data given (split seed {data.seed}); fit each on "
+                         "its own split, e.g. with runs.load_or_fit_repeats.")
     fitted = fit_repeats(first.method, first.bottlenecks, data.X_train, [spec.estimator_params() for spec in specs],
                          control)
     return [TaskResult(spec, models, score_reducers(models, data, fit_seconds=seconds, train_seed=spec.train_seed),

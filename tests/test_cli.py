@@ -84,14 +84,35 @@ def test_repeats_print_mean_and_spread_and_write_a_row_per_training_seed(tmp_pat
     result = cli("sweep", "--dataset", "iris", "--bottlenecks", "1,2", "--methods", "pca,linear_ae",
                  "--param", "linear_ae.epochs=5", "--train-seeds", "4,7", "--no-store", "--out", str(out))
     assert result.returncode == 0, result.stderr
-    assert "over 2 repeats" in result.stdout and " ± " in result.stdout
+    assert "over 2 repeats (on one split)" in result.stdout and " ± " in result.stdout
+    assert "(deterministic)" in result.stdout, "PCA's spread is not shown as a measured ± 0"
     frame = pd.read_csv(out)
-    assert sorted(frame["train_seed"].unique()) == [4, 7] and len(frame) == 2 * 2 * 2 * 2
+    linear = frame[frame["method"] == "linear_ae"]
+    assert sorted(linear["train_seed"].unique()) == [4, 7] and len(linear) == 2 * 2 * 2
+    pca = frame[frame["method"] == "pca"]
+    assert (pca["train_seed"] == 4).all() and len(pca) == 2 * 2, "PCA is deterministic: fitted once, not per repeat"
+
+
+def test_vary_split_gives_every_repeat_its_own_split(tmp_path):
+    out = tmp_path / "results.csv"
+    result = cli("sweep", "--dataset", "iris", "--bottlenecks", "1", "--methods", "pca,linear_ae",
+                 "--param", "linear_ae.epochs=2", "--repeats", "3", "--split-seed", "5", "--vary-split", "--no-store",
+                 "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "over 3 repeats (each on its own split)" in result.stdout and "(deterministic)" not in result.stdout
+    frame = pd.read_csv(out)
+    for method in ("pca", "linear_ae"):
+        rows = frame[(frame["method"] == method) & (frame["split"] == "test")].sort_values("train_seed")
+        assert list(zip(rows["split_seed"], rows["train_seed"])) == [(5, 0), (6, 1), (7, 2)]
+    assert frame[(frame["method"] == "pca") & (frame["split"] == "test")]["mse"].nunique() == 3, \
+        "PCA on three splits scores three test sets"
 
 
 @pytest.mark.parametrize("args, message", [(["--repeats", "0"], "--repeats must be between 1"),
                                            (["--repeats", "11"], "--repeats must be between 1"),
-                                           (["--train-seeds", "1,2", "--train-seed", "3"], "not both")])
+                                           (["--train-seeds", "1,2", "--train-seed", "3"], "not both"),
+                                           (["--repeats", "3", "--split-seed", "4294967294", "--vary-split"],
+                                            "choose a smaller split seed")])
 def test_bad_repeats_exit_2_with_one_line(args, message):
     result = cli("sweep", "--dataset", "iris", "--no-store", *args)
     assert result.returncode == 2 and message in result.stderr and len(result.stderr.strip().splitlines()) == 1

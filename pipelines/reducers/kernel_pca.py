@@ -84,6 +84,8 @@ METHOD = Method(
     ),
     default_on=False, relative_cost=0.5, fit_group=fit_on_subsample, estimate_cost=estimate_cost, fit_note=note,
     save_state=save_state, load_state=load_state,
+    # The dense eigensolver uses no random numbers; only the subsample above MAX_FIT_ROWS depends on the seed.
+    deterministic=lambda n_training_rows: n_training_rows <= MAX_FIT_ROWS,
     known_check_failures={
         check: "scikit-learn's KernelPCA cannot learn its inverse transform from sparse input"
         for check in ("check_estimator_sparse_tag", "check_estimator_sparse_array", "check_estimator_sparse_matrix")})

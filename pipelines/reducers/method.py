@@ -83,6 +83,8 @@ class Method:
     linear_decoder: bool = False  # theory bounds it by PCA's error; principal angles apply
     loss_units: str | None = None  # what its training loss measures, when it is not the MSE in the data's units
     fuses_seeds: bool = False  # fit_group trains reducers that differ in random_state too, in one computation
+    # Whether its fit on this many training rows is the same under every training seed, so repeats train it once.
+    deterministic: Callable[[int], bool] = lambda n_training_rows: False
     can_sample: bool = False
     needs_images: bool = False
     default_on: bool = True  # trained when the dashboard opens
