@@ -19,6 +19,8 @@ from pipelines.repeats import MAX_REPEATS, MAX_SEED, training_seeds
 
 PREFIX = "sidebar"
 UPLOAD = "Upload CSV…"
+# A choice outlives the runs that do not draw its widget (an "Upload CSV…" run ends before the Models section, a page
+# switch can interrupt a run half-drawn): without this Streamlit drops the widget's value and redraws it at its minimum.
 
 
 def _key(name: str) -> str:
@@ -55,14 +57,15 @@ def _setting_widget(method: str, setting: Setting, start: Defaults) -> object:
     if key not in st.session_state:
         st.session_state[key] = initial
     if setting.kind == "layers":
-        return st.text_input(setting.label, key=key, help=setting.help)
+        return st.text_input(setting.label, **_bound(key), help=setting.help)
     if setting.kind == "choice":
-        return st.selectbox(setting.label, setting.choices, key=key, help=setting.help)
+        return st.selectbox(setting.label, setting.choices, **_bound(key), help=setting.help)
     if setting.kind == "int":
-        return st.number_input(setting.label, int(setting.low), int(setting.high), step=1, key=key, help=setting.help)
+        return st.number_input(setting.label, int(setting.low), int(setting.high), step=1, **_bound(key),
+                               help=setting.help)
     automatic = {} if setting.automatic is None else {"placeholder": f"auto: {setting.automatic}"}
     return st.number_input(setting.label, float(setting.low), float(setting.high), format="%.4g",
-                           step=float(setting.low) * 10, key=key, help=setting.help, **automatic)
+                           step=float(setting.low) * 10, **_bound(key), help=setting.help, **automatic)
 
 
 def _method_settings(methods: list[str], start: Defaults) -> tuple[dict[str, dict[str, object]], dict[str, str]]:
@@ -95,11 +98,18 @@ def _guard(methods: list[str], settings: dict, data: pipelines.PreparedData, siz
                                         settings=settings.get(method), train_seed=seed) for seed in seeds]
             try:
                 pipelines.tasks.check_cost(specs, data)
-            except pipelines.InputError as error:
-                reason = str(error)
+            except pipelines.InputError as error:  # its sentence starts with the label the sidebar puts first
+                reason = str(error).removeprefix(f"{METHODS[method].label}: ")
         if reason:
             problems[method] = reason
     return problems
+
+
+def _bound(key: str) -> dict[str, str]:
+    """A widget's key, and its value kept for the whole session: a choice outlives the runs that do not draw its
+    widget (an "Upload CSV…" run ends before the Models section; a page switch can interrupt a half-drawn run).
+    Without it Streamlit drops the value, redraws the widget at its minimum and the link saves that."""
+    return {"key": key, "persist_state": "session"}
 
 
 def _initial(name: str, value: object) -> str:
@@ -110,6 +120,11 @@ def _initial(name: str, value: object) -> str:
     return key
 
 
+def _kept(name: str, value: object) -> dict[str, str]:
+    """`_bound` for a sidebar widget that starts at `value`."""
+    return _bound(_initial(name, value))
+
+
 def render() -> Selection | None:
     """Draw the shared sidebar and return its choices, or None while there is no usable dataset."""
     start = defaults()
@@ -118,7 +133,7 @@ def render() -> Selection | None:
         for note in url_state.notes():
             st.warning(markdown_literal(note))
         st.header("Data")
-        name = st.selectbox("Dataset", [*DATASETS, UPLOAD], key=_initial("dataset", start.dataset))
+        name = st.selectbox("Dataset", [*DATASETS, UPLOAD], **_kept("dataset", start.dataset))
         chosen = upload.uploaded() if name == UPLOAD else (cache.builtin_dataset(name), name)
         if chosen is None:
             return None
@@ -126,17 +141,17 @@ def render() -> Selection | None:
         _describe(dataset)
         model_area = st.container()
         st.header("Split and seeds")
-        test_size = st.slider("Test fraction", 0.1, 0.5, step=0.05, key=_initial("test_size", start.test_size),
+        test_size = st.slider("Test fraction", 0.1, 0.5, step=0.05, **_kept("test_size", start.test_size),
                               help="Share of the samples held out to score every method.")
         test_size = round(test_size, 6)  # a slider's 0.1 + 4 × 0.05 must split and key like a typed 0.3
-        split_seed = st.number_input("Split seed", 0, 2**32 - 1, key=_initial("split_seed", start.split_seed),
+        split_seed = st.number_input("Split seed", 0, 2**32 - 1, **_kept("split_seed", start.split_seed),
                                      help="Seeds which samples are held out for testing.")
         seed_column, repeats_column = st.columns(2)
         train_seed = seed_column.number_input(
-            "Training seed", 0, MAX_SEED, key=_initial("train_seed", start.train_seed),
+            "Training seed", 0, MAX_SEED, **_kept("train_seed", start.train_seed),
             help="Seeds the autoencoders' initial weights, validation samples and batch order (the first repeat's).")
         repeats = repeats_column.number_input(
-            "Repeats", 1, MAX_REPEATS, key=_initial("repeats", start.repeats),
+            "Repeats", 1, MAX_REPEATS, **_kept("repeats", start.repeats),
             help="Train every method this many times, with training seeds from the training seed up, on the same "
                  "split. Error curves show the mean and spread; the other pages show the first repeat. Repeats "
                  "of an autoencoder train together, in one computation.")
@@ -156,14 +171,14 @@ def render() -> Selection | None:
             st.session_state[k_key] = linked_k[0]
         if linked_sweep:
             st.session_state[sweep_key] = linked_sweep
-        bottleneck = st.select_slider("Bottleneck size", sizes, key=k_key,
+        bottleneck = st.select_slider("Bottleneck size", sizes, **_bound(k_key),
                                       help=f"Number of codes, from 1 to {max_bottleneck} for these data.")
         if max_bottleneck == 1:
             st.caption("These data have only 2 usable features, so 1 code is the only bottleneck that compresses "
                        "them.")
-        sweep = st.multiselect("Sweep sizes (error curves)", sizes, key=sweep_key,
+        sweep = st.multiselect("Sweep sizes (error curves)", sizes, **_bound(sweep_key),
                                help="Bottleneck sizes compared on the curves.")
-        methods = st.multiselect("Methods", list(METHODS), key=_initial("methods", list(start.methods)),
+        methods = st.multiselect("Methods", list(METHODS), **_kept("methods", list(start.methods)),
                                  format_func=lambda m: METHODS[m].label,
                                  help="Methods that are off at first take longer to train; add them here.")
     with st.sidebar:

@@ -195,9 +195,11 @@ def _highlighted(codes: pd.DataFrame, sample: int, customdata: np.ndarray, text:
 
 
 def embedding(codes: pd.DataFrame, method: str, *, label_name: str, label_kind: str | None,
-              hover: pd.DataFrame | None = None, bottleneck: int = 2, highlight: int | None = None) -> go.Figure:
+              hover: pd.DataFrame | None = None, bottleneck: int = 2, highlight: int | None = None,
+              show_legend: bool = True) -> go.Figure:
     """Codes as 2-D points (columns index, z1, z2, label; see `embeddings.planar_codes` for a model with
-    `bottleneck` codes) coloured by label, with a ring around sample `highlight`; hover shows the sample's values."""
+    `bottleneck` codes) coloured by label, with a ring around sample `highlight`; hover shows the sample's values.
+    Without `show_legend` the figure leaves its classes or colour bar to a shared `embedding_legend`."""
     figure = go.Figure()
     rows = np.arange(len(codes))
     text = np.array(_hover_text(hover, rows), dtype=object)
@@ -215,8 +217,8 @@ def embedding(codes: pd.DataFrame, method: str, *, label_name: str, label_kind: 
                 customdata=customdata[part], hovertemplate=template,
                 marker=dict(marker, color=CLASS_COLORS[i % len(CLASS_COLORS)])))
     else:
-        color = dict(color=codes["label"], colorscale="Viridis", colorbar=dict(title=dict(text=name))) \
-            if label_kind == "continuous" else dict(color=_color(method))
+        color = dict(color=codes["label"], colorscale="Viridis", colorbar=dict(title=dict(text=name)),
+                     showscale=show_legend) if label_kind == "continuous" else dict(color=_color(method))
         figure.add_trace(go.Scatter(
             x=codes["z1"], y=codes["z2"], mode="markers", name=_label(method), text=text,
             customdata=customdata, hovertemplate=template, marker=dict(marker, **color)))
@@ -225,8 +227,33 @@ def embedding(codes: pd.DataFrame, method: str, *, label_name: str, label_kind: 
     x_name, y_name = plane_axis_names(bottleneck)
     figure.update_xaxes(title_text=x_name)
     figure.update_yaxes(title_text=y_name)
-    figure.update_layout(legend=dict(orientation="h", y=-0.2), clickmode="event+select")
-    return _layout(figure, _embedding_title(method, bottleneck), height=460)
+    figure.update_layout(legend=dict(orientation="h", y=-0.2), clickmode="event+select", showlegend=show_legend)
+    return _layout(figure, _embedding_title(method, bottleneck), height=460 if show_legend else 400,
+                   margin=None if show_legend else dict(l=50, r=10, t=60, b=45))
+
+
+def embedding_legend(labels: pd.Series, *, label_name: str, label_kind: str | None) -> go.Figure | None:
+    """One legend for a grid of `embedding` figures drawn without theirs: the classes in the colours those figures
+    give them, or the colour bar of a continuous label; None when the points are not coloured by a label."""
+    name = plain(label_name)
+    if label_kind == "categorical":
+        figure = go.Figure([go.Scatter(x=[None], y=[None], mode="markers", name=plain(value),
+                                       marker=dict(size=10, color=CLASS_COLORS[i % len(CLASS_COLORS)]))
+                            for i, value in enumerate(np.unique(labels))])
+        figure.update_layout(legend=dict(orientation="h", x=0, y=0.5, yanchor="middle", title=dict(
+            text=f"{name}:", side="left"), font=dict(size=14)), height=50 + 30 * math.ceil(len(figure.data) / 12))
+    elif label_kind == "continuous":
+        figure = go.Figure(go.Scatter(x=[None], y=[None], mode="markers", showlegend=False, marker=dict(
+            color=[labels.min(), labels.max()], colorscale="Viridis", cmin=labels.min(), cmax=labels.max(),
+            showscale=True, colorbar=dict(orientation="h", title=dict(text=name, side="top"), thickness=14,
+                                          x=0, xanchor="left", y=0.5, yanchor="middle", len=0.6))))
+        figure.update_layout(height=80)
+    else:
+        return None
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False)
+    figure.update_layout(margin=dict(l=0, r=0, t=0, b=0), plot_bgcolor="rgba(0,0,0,0)")
+    return figure
 
 
 def _cloud_marker(color: np.ndarray | None, color_name: str, size: float, show_scale: bool = True) -> dict:

@@ -28,10 +28,21 @@ def test_error_curves_shows_both_curves_the_table_and_a_download(app):
     assert app.sidebar.selectbox(key="sidebar_dataset").value == "iris"
 
 
+def test_a_visit_to_upload_csv_keeps_the_choices_its_run_did_not_draw(app):
+    app.number_input(key=f"sidebar_{DEFAULT_AUTOENCODERS[0]}.epochs").set_value(6).run()
+    app.selectbox(key="sidebar_dataset").set_value("Upload CSV…").run()  # ends before the Models section
+    app.selectbox(key="sidebar_dataset").set_value("wine").run()
+    assert not app.exception
+    assert app.multiselect(key="sidebar_methods").value == DEFAULT_ON
+    assert app.slider(key="sidebar_test_size").value == 0.2
+    assert app.number_input(key=f"sidebar_{DEFAULT_AUTOENCODERS[0]}.epochs").value == 6
+    assert app.query_params == {"dataset": "wine", f"{DEFAULT_AUTOENCODERS[0]}.epochs": "6"}
+
+
 def test_embeddings_shows_each_methods_codes_and_scores(app):
     open_page(app, "views/embeddings.py")
     assert app.title[0].value == "Embeddings"
-    assert len(charts(app)) == len(DEFAULT_ON)
+    assert len(charts(app)) == len(DEFAULT_ON) + 1, "one chart per method and the classes' shared legend"
     assert [m.label for m in app.metric].count("Trustworthiness") == len(DEFAULT_ON)
     assert app.subheader[0].value == "Selected sample"
 
@@ -174,6 +185,15 @@ def test_invalid_hidden_layers_stop_only_their_method_and_say_so_in_the_main_are
     assert len(trainings) == trained_before, "nothing trains with settings the user did not ask for"
     app.text_input(key=f"sidebar_{LAYERED}.hidden_layer_sizes").set_value("6").run()
     assert trainings[trained_before:] == [(LAYERED, (1, 2, 3))]
+
+
+def test_a_method_over_the_cost_limits_is_named_once_in_its_warning(monkeypatch, trainings):
+    app = start(monkeypatch)
+    app.text_input(key=f"sidebar_{LAYERED}.hidden_layer_sizes").set_value("100000").run()
+    assert not app.exception
+    label = METHODS[LAYERED].label
+    (warning,) = [w.value for w in app.sidebar.warning if "wider than the limit" in w.value]
+    assert warning.count(label) == 1, warning
 
 
 def test_a_command_line_run_and_a_dashboard_run_of_one_definition_share_one_stored_entry(monkeypatch, trainings,

@@ -69,7 +69,8 @@ def test_labels_and_colours_tell_methods_apart():
 
 
 @pytest.mark.parametrize("text, message", [("abc", "positive whole numbers"), ("0", "positive whole numbers"),
-                                           ("-5", "positive whole numbers"), ("64,,32", "positive whole numbers")])
+                                           ("-5", "positive whole numbers"), ("64,,32", "positive whole numbers"),
+                                           ("", "at least one hidden layer"), (" ", "at least one hidden layer")])
 def test_bad_layer_settings_are_refused_with_one_sentence(text, message):
     with pytest.raises(InputError, match=message):
         METHODS["nonlinear_ae"].parse_settings({"hidden_layer_sizes": text})

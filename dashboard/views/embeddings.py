@@ -7,6 +7,7 @@ from dashboard.state import widget_key
 from pipelines import figures
 
 PREFIX = "embeddings"
+CHARTS_PER_ROW = 3  # each chart stays about 350 px wide and square on a laptop screen
 
 selection = trained.require_selection()
 trained.first_repeat_note(selection)
@@ -30,19 +31,24 @@ codes = cache.planar_codes(models)
 quality = cache.embedding_quality(models)
 sample = state.selected_sample(selection.dataset_key, models.data.test_index)
 hover = None if dataset.image_shape else summaries.feature_values(dataset, models.data.test_index)
-for column, method in zip(st.columns(len(models.models)), models.models):
-    chart_key = widget_key(PREFIX, f"chart_{method}")
-    remember_click = state.remember_clicked_sample(chart_key, selection.dataset_key)
-    column.plotly_chart(figures.embedding(codes[codes["method"] == method], method, label_name=dataset.label_name,
-                                          label_kind=dataset.label_kind, hover=hover, bottleneck=shown_k,
-                                          highlight=sample),
-                        key=chart_key, on_select=remember_click, selection_mode="points")
-    trust, knn = column.columns(2)
-    trust.metric("Trustworthiness", f"{quality[method]['trustworthiness']:.3f}",
-                 help="How far the 5 nearest neighbours of a point in the codes (all of them, not only the two axes "
-                      "drawn) are also near it in the data (1 is perfect).")
-    knn.metric("k-NN accuracy", summaries.percent(quality[method]["knn_accuracy"]),
-               help="Test accuracy of a 5-nearest-neighbour classifier on the codes; only for class labels.")
+legend = figures.embedding_legend(codes["label"], label_name=dataset.label_name, label_kind=dataset.label_kind)
+if legend is not None:
+    st.plotly_chart(legend, key=widget_key(PREFIX, "legend"), config={"displayModeBar": False})
+methods = list(models.models)
+for row_start in range(0, len(methods), CHARTS_PER_ROW):
+    for column, method in zip(st.columns(CHARTS_PER_ROW), methods[row_start:row_start + CHARTS_PER_ROW]):
+        chart_key = widget_key(PREFIX, f"chart_{method}")
+        remember_click = state.remember_clicked_sample(chart_key, selection.dataset_key)
+        column.plotly_chart(figures.embedding(codes[codes["method"] == method], method, label_name=dataset.label_name,
+                                              label_kind=dataset.label_kind, hover=hover, bottleneck=shown_k,
+                                              highlight=sample, show_legend=legend is None),
+                            key=chart_key, on_select=remember_click, selection_mode="points")
+        trust, knn = column.columns(2)
+        trust.metric("Trustworthiness", f"{quality[method]['trustworthiness']:.3f}",
+                     help="How far the 5 nearest neighbours of a point in the codes (all of them, not only the two "
+                          "axes drawn) are also near it in the data (1 is perfect).")
+        knn.metric("k-NN accuracy", summaries.percent(quality[method]["knn_accuracy"]),
+                   help="Test accuracy of a 5-nearest-neighbour classifier on the codes; only for class labels.")
 
 st.subheader("Selected sample")
 st.caption(markdown_literal(summaries.sample_caption(dataset, sample)))

@@ -136,7 +136,7 @@ def architecture_settings(defaults: Mapping[str, object]) -> tuple[Setting, ...]
     """The settings of a network with hidden layers."""
     return (
         Setting("hidden_layer_sizes", "Hidden layers", "layers", tuple(defaults["hidden_layer_sizes"]),
-                "Widths of the encoder's hidden layers, e.g. 128, 64; the decoder mirrors them."),
+                "Widths of the encoder's hidden layers, e.g. 128, 64; the decoder mirrors them.", min_layers=1),
         Setting("activation", "Activation", "choice", defaults["activation"],
                 "Nonlinearity of the hidden layers.", choices=ACTIVATIONS),
     )

@@ -26,6 +26,7 @@ class Setting:
     high: float | None = None
     choices: tuple[str, ...] = ()
     automatic: str | None = None  # when set, None is allowed and means this, e.g. "1 / number of features"
+    min_layers: int = 0  # for "layers": the fewest hidden layers allowed
 
     def parse(self, value: object) -> object:
         """`value` (a widget's value, or text from the command line or a URL) as this setting's type."""
@@ -67,7 +68,11 @@ class Setting:
         else:
             text = str(value).strip()
             parts = [p.strip() for p in text.replace(";", ",").split(",")] if text else []
+        none_allowed = " (or empty for none)" if not self.min_layers else ""
         if not all(p.isdigit() and int(p) > 0 for p in parts):
-            raise InputError(f"{self.label} must be positive whole numbers separated by commas, such as 128, 64 "
-                             f"(or empty for none); not {value!r}.")
+            raise InputError(f"{self.label} must be positive whole numbers separated by commas, such as 128, 64"
+                             f"{none_allowed}; not {value!r}.")
+        if len(parts) < self.min_layers:
+            raise InputError(f"{self.label} is empty: give at least one hidden layer, such as 128, 64 (without "
+                             "hidden layers the network is no deeper than the Linear AE).")
         return tuple(int(p) for p in parts)
