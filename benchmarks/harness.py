@@ -3,16 +3,13 @@ from __future__ import annotations
 
 import os
 import platform
-import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-if str(REPO_ROOT) not in sys.path:  # scripts run as `python benchmarks/<name>.py` find `pipelines` this way
-    sys.path.insert(0, str(REPO_ROOT))
+REPO_ROOT = Path(__file__).resolve().parents[1]  # `pipelines` itself is installed with the project (pip install -e .)
 os.environ["KERAS_BACKEND"] = "tensorflow"
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # hides C++ notices about tf.data op versions
 

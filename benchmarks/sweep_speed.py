@@ -23,7 +23,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass, field
 
-import harness  # puts the repository on sys.path and selects the TensorFlow backend, before any Keras import
+import harness  # selects the TensorFlow backend, before any Keras import
 import numpy as np
 from harness import Timing, timed, verdict
 

@@ -1,14 +1,7 @@
 """Entry point: page config, the shared sidebar, and the pages (`streamlit run dashboard/app.py`)."""
-import sys
-from pathlib import Path
-
 import streamlit as st
 
-ROOT = str(Path(__file__).resolve().parent.parent)
-if ROOT not in sys.path:  # `streamlit run` puts only this folder on the path; the packages live one level up
-    sys.path.insert(0, ROOT)
-
-from dashboard import sidebar, state  # noqa: E402
+from dashboard import sidebar, state  # installed with the project (`pip install -e .`)
 
 st.set_page_config(page_title="Latent Lab", page_icon=":material/compress:", layout="wide")
 pages = st.navigation([
