@@ -3,9 +3,10 @@
 An entry is one task (`RunSpec`: one method's bottleneck sizes on one split): a folder named by the spec's key
 holding scores.csv, embeddings.csv, one folder per model and a manifest.json listing every file's SHA-256. The
 command line and the dashboard plan the same tasks, so each reuses the other's runs. An entry is written in a
-temporary folder and renamed into place, so a reader sees a whole entry or none; an entry whose files do not
-match its manifest is deleted and recomputed. A lock per key makes two sessions asking for the same run share
-one computation.
+temporary folder and renamed into place, so a reader sees a whole entry or none. The store never deletes what it
+cannot prove damaged: an entry whose manifest is missing or unreadable, or whose files do not match it, is moved to
+the `.damaged` folder (listed by `damaged()`, removed only by the user) and recomputed; any other error while
+loading propagates. A lock per key makes two sessions asking for the same run share one computation.
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from pipelines.run_spec import RunSpec
 from pipelines.tasks import TaskResult, execute_together
 
 STORE_ENV_VAR = "LATENT_LAB_STORE"
+DAMAGED_FOLDER = ".damaged"  # entries proven damaged, kept for the user to inspect or remove
 
 
 def default_store_dir() -> Path:
@@ -105,21 +107,46 @@ class RunStore:
         return (self.root / spec.key / "manifest.json").is_file()
 
     def load(self, spec: RunSpec, data: PreparedData) -> TaskResult | None:
-        """The stored run, or None when it is missing or damaged (a damaged entry is deleted)."""
+        """The stored run, or None when it is missing or proven damaged (a damaged entry is moved aside, kept)."""
         folder = self.root / spec.key
         if not folder.is_dir():
             return None
-        try:
-            manifest = json.loads((folder / "manifest.json").read_text())
-            if any(_sha256(folder / name) != digest for name, digest in manifest["files"].items()):
-                raise ValueError("checksum mismatch")
-            models = StoredModels({(spec.method, k): folder / "models" / f"{spec.method}_{k}"
-                                   for k in spec.bottlenecks})
-            scores = pd.read_csv(folder / "scores.csv").astype({"epochs": "Int64"})
-        except Exception:  # any damage at all means recompute: a stored run is never shown half-read
-            shutil.rmtree(folder, ignore_errors=True)
+        damage = _damage(folder)
+        if damage is not None:
+            self._quarantine(folder, damage)
             return None
+        manifest = json.loads((folder / "manifest.json").read_text())
+        models = StoredModels({(spec.method, k): folder / "models" / f"{spec.method}_{k}" for k in spec.bottlenecks})
+        scores = pd.read_csv(folder / "scores.csv").astype({"epochs": "Int64"})
         return TaskResult(spec, models, scores, float(manifest["seconds"]), from_store=True)
+
+    def _quarantine(self, folder: Path, reason: str) -> None:
+        """Move a damaged entry into the damaged folder with a note of why, so it is recomputed but not lost."""
+        target = self.root / DAMAGED_FOLDER / f"{folder.name}-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.rename(folder, target)
+        except FileNotFoundError:  # another session moved it first
+            return
+        (target / "DAMAGED.txt").write_text(f"{reason}\n")
+
+    def damaged(self) -> pd.DataFrame:
+        """Entries moved aside as damaged, newest first: name, key, why and when."""
+        rows = []
+        for folder in (self.root / DAMAGED_FOLDER).glob("*"):
+            note = folder / "DAMAGED.txt"
+            rows.append({"name": folder.name, "key": folder.name.split("-", 1)[0],
+                         "reason": note.read_text().strip() if note.is_file() else "unknown",
+                         "moved": pd.Timestamp(folder.stat().st_mtime, unit="s")})
+        listing = pd.DataFrame(rows, columns=["name", "key", "reason", "moved"])
+        return listing.sort_values("moved", ascending=False, ignore_index=True)
+
+    def remove_damaged(self, name: str) -> None:
+        """Delete one damaged entry (by its name in `damaged()`) for good."""
+        folder = self.root / DAMAGED_FOLDER / name
+        if name in ("", ".", "..") or folder.parent != self.root / DAMAGED_FOLDER or not folder.is_dir():
+            raise ValueError(f"No damaged entry is called {name!r}.")
+        shutil.rmtree(folder)
 
     def save(self, result: TaskResult, study: str | None = None) -> Path:
         """Write the run atomically; if another process stored it first, keep theirs."""
@@ -200,6 +227,24 @@ class RunStore:
         if not key.isalnum():
             raise ValueError(f"Not a run key: {key!r}")
         return self.root / key
+
+
+def _damage(folder: Path) -> str | None:
+    """Why an entry is provably damaged (its manifest missing or not JSON, a listed file missing or not matching its
+    checksum), or None; a manifest this version cannot interpret is not proof of damage and raises."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text())
+    except FileNotFoundError:
+        return "manifest.json is missing"
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return "manifest.json is not valid JSON"
+    for name, digest in manifest["files"].items():
+        path = folder / name
+        if not path.is_file():
+            return f"{name} is missing"
+        if _sha256(path) != digest:
+            return f"{name} does not match its checksum"
+    return None
 
 
 RUN_COLUMNS = ["key", "dataset", "content_hash", "method", "bottlenecks", "settings", "split_seed", "train_seed",

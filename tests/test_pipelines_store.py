@@ -132,6 +132,41 @@ def test_partial_entries_are_detected(store, iris, damage):
     assert run_iris(store, iris).from_store
 
 
+def test_a_damaged_entry_is_kept_aside_with_why_until_the_user_removes_it(store, iris):
+    run_iris(store, iris)
+    spec = run_spec(iris, "pca", [1, 2])
+    (store.root / spec.key / "scores.csv").write_text("tampered\n")
+    assert not run_iris(store, iris).from_store
+    (damaged,) = store.damaged().itertuples()
+    assert damaged.key == spec.key and damaged.reason == "scores.csv does not match its checksum"
+    kept = store.root / ".damaged" / damaged.name
+    assert (kept / "scores.csv").read_text() == "tampered\n", "the damaged files are kept as they were"
+    assert len(store.runs()) == len(METHODS), "the recomputed entry is stored in its place"
+    store.remove_damaged(damaged.name)
+    assert store.damaged().empty and not kept.exists()
+    with pytest.raises(ValueError, match="No damaged entry"):
+        store.remove_damaged("..")
+
+
+@pytest.mark.parametrize("failure", ["unknown manifest", "read error"])
+def test_an_error_that_proves_no_damage_propagates_and_deletes_nothing(store, iris, monkeypatch, failure):
+    run_iris(store, iris)
+    spec = run_spec(iris, "pca", [1, 2])
+    entry = store.root / spec.key
+    if failure == "unknown manifest":  # e.g. written by a newer version
+        manifest = json.loads((entry / "manifest.json").read_text())
+        (entry / "manifest.json").write_text(json.dumps({**manifest, "files": None, "checksums": manifest["files"]}))
+        expected = AttributeError
+    else:
+        def failing_read(*args, **kwargs):
+            raise PermissionError("transient")
+        monkeypatch.setattr(pd, "read_csv", failing_read)
+        expected = PermissionError
+    with pytest.raises(expected):
+        store.load(spec, None)
+    assert (entry / "scores.csv").is_file() and store.damaged().empty
+
+
 def test_no_staging_folders_are_left_behind(store, iris):
     run_iris(store, iris)
     assert not [p for p in store.root.iterdir() if p.name.startswith(".staging")]

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from pipelines import load_dataset, run
+from pipelines import load_dataset, run, run_spec
 from pipelines.store import STORE_ENV_VAR, RunStore
 from pipelines.study import load_study, plan_study, run_study
 
@@ -34,3 +34,20 @@ def test_stored_runs_choose_a_study_and_overlay_its_runs_with_bands(tmp_path, mo
     traces = json.loads(app.get("plotly_chart")[0].proto.spec)["data"]
     bands = [t for t in traces if t.get("fill") == "toself"]
     assert len(bands) == 2 and all("over 3 repeats" in t["name"] for t in bands), "one band per dataset"
+
+
+def test_damaged_entries_are_listed_with_why_and_removed_only_when_the_user_asks(tmp_path, monkeypatch):
+    monkeypatch.setenv(STORE_ENV_VAR, str(tmp_path / "store"))
+    store, iris = RunStore(), load_dataset("iris")
+    run(iris, ["pca"], [1, 2], store=store)
+    (store.root / run_spec(iris, "pca", [1, 2]).key / "scores.csv").write_text("tampered\n")
+    assert not run(iris, ["pca"], [1, 2], store=store).from_store
+
+    app = AppTest.from_file(str(PAGE), default_timeout=60).run()
+    assert not app.exception, app.exception
+    (listing,) = [table.value for table in app.dataframe if "reason" in table.value.columns]
+    assert list(listing["reason"]) == ["scores.csv does not match its checksum"]
+    app.multiselect(key="runs_damaged_chosen").set_value(list(listing["name"])).run()
+    assert not store.damaged().empty, "choosing is not removing"
+    app.button(key="runs_remove_damaged").click().run()
+    assert not app.exception and store.damaged().empty

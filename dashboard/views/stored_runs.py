@@ -8,7 +8,7 @@ from dashboard import cache, state, summaries
 from dashboard.plain_text import markdown_literal
 from dashboard.state import widget_key
 from pipelines import figures
-from pipelines.store import RunStore
+from pipelines.store import DAMAGED_FOLDER, RunStore
 
 PREFIX = "runs"
 DEFAULT_SHOWN = 6  # the sidebar dataset's newest runs are compared until the user chooses others
@@ -41,6 +41,27 @@ def _choose_study(keys_by_study: dict[str, list[str]]) -> None:
         st.session_state[CHOSEN] = keys_by_study[study]
 
 
+def _remove_damaged(store: RunStore) -> None:
+    for name in st.session_state[widget_key(PREFIX, "damaged_chosen")]:
+        store.remove_damaged(name)
+
+
+def _damaged_entries(store: RunStore) -> None:
+    """Entries found damaged and kept aside: what and why, and removing them, which only the user does."""
+    damaged = store.damaged()
+    if damaged.empty:
+        return
+    with st.expander(f":material/warning: {len(damaged)} damaged entr{'y' if len(damaged) == 1 else 'ies'} kept "
+                     "aside"):
+        st.caption("Their files did not match their manifest, so they were recomputed; the damaged copies are kept "
+                   f"in `{store.root / DAMAGED_FOLDER}` until you remove them.")
+        st.dataframe(damaged, hide_index=True, column_config={
+            "moved": st.column_config.DatetimeColumn("moved aside (UTC)", format="YYYY-MM-DD HH:mm:ss")})
+        st.multiselect("Damaged entries to remove", list(damaged["name"]), key=widget_key(PREFIX, "damaged_chosen"))
+        st.button("Remove for good", key=widget_key(PREFIX, "remove_damaged"), on_click=_remove_damaged,
+                  args=(store,), icon=":material/delete_forever:")
+
+
 def _cancel() -> None:
     st.session_state.pop(CONFIRMING, None)
 
@@ -65,6 +86,7 @@ st.caption(f"Every finished training run is kept on disk, one per method and set
            "variable to move it).")
 for name in st.session_state.pop(DELETED, []):
     st.success(f"Deleted {markdown_literal(name)}.", icon=":material/delete:")
+_damaged_entries(store)
 listing = store.runs()
 if listing.empty:
     st.info("No runs are stored yet: open the Error curves page to train the first ones.")
