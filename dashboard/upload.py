@@ -31,7 +31,7 @@ def _image_choice(file_id: str, n_pixels: int) -> tuple[tuple[int, int] | None, 
         help=f"The file has {n_pixels:,} pixel columns (every column but the label column), in row-major order.")
     pixel_max = st.number_input(
         "Largest possible pixel value", min_value=0.0, value=None, key=_key(f"pixel_max_{file_id}"),
-        placeholder="the smallest of " + ", ".join(f"{m:g}" for m in PIXEL_MAXIMA) + " that holds the file",
+        placeholder="auto: " + ", ".join(f"{m:g}" for m in PIXEL_MAXIMA[:-1]) + f" or {PIXEL_MAXIMA[-1]:g}",
         help="Pixels are divided by it to lie in [0, 1], e.g. 255 for 8-bit images or 16 for scikit-learn's digits; "
              "left empty it is the smallest of " + ", ".join(f"{m:g}" for m in PIXEL_MAXIMA) + " that is at least "
              "the file's largest value.")
