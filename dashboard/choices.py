@@ -7,7 +7,8 @@ from dataclasses import dataclass, field, fields, replace
 
 import pipelines
 from pipelines import DEFAULT_DATASET, METHODS
-from pipelines.repeats import training_seeds
+from pipelines.preprocessing import training_rows
+from pipelines.repeats import repeat_seeds, repeats_to_fit, training_seeds
 
 DEFAULTS_VARIABLE = "LATENT_LAB_DASHBOARD_DEFAULTS"  # JSON overriding `Defaults` fields, e.g. for fast tests
 
@@ -67,6 +68,7 @@ class Selection:
     settings: dict[str, dict[str, object]]  # per method, the values of its settings schema
     problems: dict[str, str] = field(default_factory=dict)  # chosen methods that cannot train, and why
     repeats: int = 1  # trainings of every method, with training seeds from train_seed up
+    vary_split: bool = False  # repeated hold-out: repeat i also has its own split, split seed split_seed + i
 
     @property
     def train_seeds(self) -> tuple[int, ...]:
@@ -74,10 +76,13 @@ class Selection:
         return training_seeds(self.train_seed, self.repeats)
 
     def specs(self, method: str, sizes: tuple[int, ...]) -> tuple[pipelines.RunSpec, ...]:
-        """The runs of `method` at `sizes` under these choices, one per repeat (the first repeat's first)."""
-        return tuple(pipelines.run_spec(self.dataset, method, sizes, test_size=self.test_size,
-                                        split_seed=self.split_seed, train_seed=seed,
-                                        settings=self.settings.get(method)) for seed in self.train_seeds)
+        """The runs of `method` at `sizes` under these choices, one per repeat (the first repeat's first); a
+        deterministic method's once per split, and with `vary_split` each repeat on its own split."""
+        repeats = repeat_seeds(self.split_seed, self.train_seeds, self.vary_split)
+        n_training_rows = training_rows(len(self.dataset.X), self.test_size)
+        return tuple(pipelines.run_spec(self.dataset, method, sizes, test_size=self.test_size, split_seed=split,
+                                        train_seed=seed, settings=self.settings.get(method))
+                     for split, seed in repeats_to_fit(method, n_training_rows, repeats))
 
     def sizes_for(self, k: int) -> tuple[int, ...]:
         """Where models of bottleneck `k` come from: the sweep when it has `k`, else a run of `k` alone."""

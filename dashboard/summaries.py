@@ -9,19 +9,22 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 import pipelines
-from pipelines import METHODS
+from pipelines import METHODS, metrics
 from pipelines.reducers import REFERENCE
-from pipelines.repeats import paired_verdicts
+from pipelines.repeats import SIGNIFICANCE, Verdict, corrected, paired_verdicts, repeats_for_significance, smallest_p
 
 VAE_NOTE = ("A VAE minimises reconstruction plus β times KL: the KL term pulls every sample's code distribution "
             "towards N(0, I), which makes the latent space smooth and lets the decoder turn random draws into new "
             "samples, but it also limits how much each code can say about its sample. That is why a VAE "
             "reconstructs worse than a plain autoencoder at the same bottleneck: it pays for a smooth latent space.")
 MISSING = "—"  # what a table shows where a value does not apply
-TRAINING_SECONDS = "Training seconds (all sizes of the method together)"
-TIMING_NOTE = (f"{TRAINING_SECONDS.split(' (')[0]} is the wall time of training every bottleneck size of a method: "
-               "they train together in one computation, so each row of a method shows the same time, the one the "
-               "Stored runs page lists. It is not divided between the sizes, because they do not take turns.")
+TRAINING_SECONDS = "Training seconds"
+TIMING_NOTE = (f"{TRAINING_SECONDS} is the wall time of training every bottleneck size of a method: they train "
+               "together in one computation, so each row of a method shows the same time, the one the Stored runs "
+               "page lists. It is not divided between the sizes, because they do not take turns.")
+SPREAD = " sd"  # suffix of a score's column of standard deviations over repeats
+SETTING_PREFIX = "setting_"  # of the scores download's column of a changed setting
+DETERMINISTIC = "deterministic"  # said of a method fitted once, whose spread is 0 by construction
 # Thresholds of `training_warnings`. A linear decoder can at best match PCA (Eckart–Young); a converged linear AE
 # lands within 1% of it on held-out data, so 3% leaves room for the noise of a test split and more means it has not
 # converged. Overfitting is a test error half again the training error, and at least 30% more of a gap than PCA
@@ -46,48 +49,130 @@ def _per_size(scores: pd.DataFrame) -> pd.DataFrame:
 
 
 def scores_table(scores: pd.DataFrame) -> pd.DataFrame:
-    """One row per method and bottleneck: test and training MSE and R² (the mean ± standard deviation over
-    repeats when there are several), epochs (missing for methods without any) and the method's training time."""
+    """One row per method and bottleneck, all numbers: test and training MSE and R² (with several repeats, their
+    mean, a standard-deviation column after each test score, and the number of repeats), epochs (missing for
+    methods without any; the mean over repeats) and the method's training time."""
     table = _per_size(scores).rename(columns=SCORE_NAMES)[list(SCORE_NAMES.values())]
-    repeats = scores.groupby(["method", "bottleneck", "split"])["train_seed"].nunique().max()
-    if repeats > 1:
+    test = scores[scores["split"] == "test"].groupby(["method", "bottleneck"], sort=False)
+    repeats = test.size().reindex(table.index)
+    if repeats.max() > 1:
         spread = scores.pivot_table(index=["method", "bottleneck"], columns="split", values=["mse", "r2"],
                                     aggfunc="std", sort=False, dropna=False)
         spread.columns = [SCORE_NAMES[f"{split}_{metric}"] for metric, split in spread.columns]
-        spread = spread.reindex(table.index)
-        for column in SCORE_NAMES.values():
-            table[column] = [f"{mean:.4g} ± {sd:.2g}" for mean, sd in zip(table[column], spread[column])]
-        table.insert(0, "Repeats", scores[scores["split"] == "test"].groupby(["method", "bottleneck"], sort=False)
-                     ["train_seed"].nunique())
-    test = scores[scores["split"] == "test"].groupby(["method", "bottleneck"], sort=False).first()
-    epochs = test["epochs"].astype("Int64")
+        spread = spread.reindex(table.index).fillna(0.0)  # one repeat: no spread
+        # The test scores' spreads only: with the training ones the table is wider than the page.
+        for column in ("Test R²", "Test MSE"):
+            table.insert(table.columns.get_loc(column) + 1, column + SPREAD, spread[column])
+        table.insert(0, "Repeats", repeats)
+    epochs = test["epochs"].mean()
     gradient = epochs.index.get_level_values("method").map(lambda m: METHODS[m].trained_by_gradient)
-    table["Epochs"] = epochs.where(gradient)
-    table[TRAINING_SECONDS] = test["fit_seconds"]
+    table["Epochs"] = epochs.where(gradient).astype(float)
+    table[TRAINING_SECONDS] = test["fit_seconds"].first()
     table = table.reset_index().rename(columns={"method": "Method", "bottleneck": "Bottleneck"})
     table["Method"] = table["Method"].map(lambda m: METHODS[m].label)
     return table
 
 
+def fitted_once(scores: pd.DataFrame) -> list[str]:
+    """The methods scored under one training seed per split while others have repeats: the deterministic ones."""
+    seeds = scores.groupby(["method", "split_seed"], sort=False)["train_seed"].nunique().groupby("method",
+                                                                                              sort=False).max()
+    return list(seeds[seeds == 1].index) if seeds.max() > 1 else []
+
+
+def _names(methods: Iterable[str]) -> tuple[str, bool]:
+    """Methods' display names joined in a phrase, and whether there are several."""
+    labels = [METHODS[m].label for m in methods]
+    return (labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"), len(labels) > 1
+
+
+def deterministic_note(scores: pd.DataFrame) -> str | None:
+    """Which methods were fitted once rather than per repeat, and why their spread is 0; None if none."""
+    once = fitted_once(scores)
+    if not once:
+        return None
+    names, several = _names(once)
+    return (f"{names} {'are' if several else 'is'} deterministic: the same data give the same fit under any training "
+            f"seed, so {'they are' if several else 'it is'} trained once rather than once per repeat, and "
+            f"{'their' if several else 'its'} spread is 0 by construction (drawn without a band).")
+
+
+def _verdicts(scores: pd.DataFrame) -> list[Verdict]:
+    """Every method's verdict against the reference at every bottleneck, Holm-corrected together."""
+    return corrected([verdict for method in scores["method"].unique() if method != REFERENCE
+                      for verdict in paired_verdicts(scores, method, REFERENCE)])
+
+
 def verdicts(scores: pd.DataFrame, bottleneck: int | None = None) -> list[str]:
     """One sentence per method (other than the reference) and bottleneck (only `bottleneck` if given): how many
-    repeats beat the reference, with a paired test when there are enough; none for a single repeat."""
+    repeats beat the reference, with a paired test when there are enough, Holm-corrected over every test of every
+    bottleneck together (the family the page shows); none for a single repeat."""
     if scores.groupby(["method", "bottleneck", "split"])["train_seed"].nunique().max() < 2:
         return []
-    sentences = []
-    for method in scores["method"].unique():
-        if method == REFERENCE:
-            continue
-        for verdict in paired_verdicts(scores, method, REFERENCE):
-            if bottleneck is None or verdict.bottleneck == bottleneck:
-                sentences.append(verdict.sentence(METHODS[method].label, METHODS[REFERENCE].label))
-    return sentences
+    return [verdict.sentence(METHODS[verdict.method].label, METHODS[REFERENCE].label) for verdict in _verdicts(scores)
+            if bottleneck is None or verdict.bottleneck == bottleneck]
+
+
+def verdict_note(scores: pd.DataFrame) -> str:
+    """How to read the verdicts: the pairing, the test, the smallest p the repeats allow and Holm's correction."""
+    every = _verdicts(scores)
+    n = max((verdict.repeats for verdict in every), default=0)
+    tests = sum(verdict.p_value is not None for verdict in every)
+    note = ("Each repeat is paired with PCA on the same test samples; the one-sided Wilcoxon signed-rank test asks "
+            "whether the method's error is below PCA's more consistently than chance would make it. It needs at "
+            f"least 5 repeats, and with {n} it cannot give a p below 1/2^{n} = {smallest_p(n):.2g}, even when every "
+            "repeat wins.")
+    if tests > 1:
+        floor = min(1.0, tests * smallest_p(n))
+        note += (f" The {tests} tests are corrected together with Holm's method, so that the chance of any false "
+                 f"alarm among them stays below {SIGNIFICANCE:.0%}: the smallest p is multiplied by {tests}, the "
+                 "next by one less, and so on.")
+        if floor >= SIGNIFICANCE:
+            note += (f" With {n} repeats no corrected p can fall below {floor:.2g}, so none can be significant: "
+                     f"{repeats_for_significance(tests)} repeats (or fewer sizes or methods) could be.")
+    return note
 
 
 def shown(table: pd.DataFrame) -> Styler:
-    """`table` as a page shows it: decimals to 4 significant digits, a dash where a value does not apply."""
-    decimals = list(table.select_dtypes("float").columns)
-    return table.style.format(na_rep=MISSING).format("{:.4g}", subset=decimals, na_rep=MISSING)
+    """`table` as a page shows it: decimals to 4 significant digits, a dash where a value does not apply. A missing
+    number is held as +∞ (it sorts after every number) and shown as the dash, because st.dataframe draws a missing
+    cell as "None" whatever its display text."""
+    missing = table.select_dtypes("number").isna()
+    missing = missing.loc[:, missing.any()]
+    held = table.astype(dict.fromkeys(missing.columns, float)).fillna(dict.fromkeys(missing.columns, np.inf))
+    decimals = list(held.select_dtypes("float").columns)
+    styler = held.style.format("{:.4g}", subset=decimals)
+    for column in missing.columns:
+        styler = styler.format(lambda _: MISSING, subset=pd.IndexSlice[held.index[missing[column]], [column]])
+    return styler
+
+
+def shown_scores(table: pd.DataFrame) -> Styler:
+    """The scores table as shown: as `shown`, with spreads to 2 significant digits and a method fitted once named
+    deterministic (its spread is 0 by construction)."""
+    styler = shown(table)
+    if "Repeats" not in table or table["Repeats"].max() < 2:
+        return styler
+    spreads = [column for column in table.columns if column.endswith(SPREAD)]
+    once = table.index[table["Repeats"] == 1]
+    return styler.format("{:.2g}", subset=spreads).format(lambda label: f"{label} ({DETERMINISTIC})",
+                                                          subset=pd.IndexSlice[once, ["Method"]])
+
+
+def scores_download(runs: Mapping[str, pipelines.TaskResult]) -> pd.DataFrame:
+    """Every repeat's tidy scores with the methods' settings: one column per setting changed from the registry's
+    defaults in any run ("setting_" and its name, so it cannot clash with a score column such as epochs), holding
+    each method's value of it (empty for methods without that setting)."""
+    changed = dict.fromkeys(name for run in runs.values() for name in run.spec.changed_settings())
+    frames = []
+    for method, run in runs.items():
+        values = dict(run.spec.params)
+        schema = {setting.name: setting for setting in METHODS[method].settings}
+        settings = {f"{SETTING_PREFIX}{name}": (schema[name].text(values[name]) if name in schema
+                                                else str(values[name])) if name in values else ""
+                    for name in changed}
+        frames.append(run.scores.assign(**settings))
+    return pd.concat(frames, ignore_index=True)
 
 
 def _sizes(bottlenecks: Iterable[int]) -> str:
@@ -218,6 +303,40 @@ def sample_reconstructions(data: pipelines.PreparedData, reconstructed: Mapping[
     return pd.DataFrame.from_dict(rows, orient="index", columns=list(data.dataset.feature_names))
 
 
+def sample_at_every_size(runs: Mapping[str, pipelines.TaskResult], data: pipelines.PreparedData,
+                         sample: int) -> dict[str, dict[int, np.ndarray]]:
+    """Test sample `sample` reconstructed by each method's model of every bottleneck size of its run (the first
+    repeat's), in the scaled units the models were trained in: method -> size -> values."""
+    row = data.X_test[[position_in_test(data, sample)]]
+    return {method: {k: metrics.reconstruct(run.models[(method, k)], row)[0]
+                     for k in sorted(k for m, k in run.models if m == method)} for method, run in runs.items()}
+
+
+def size_gallery(data: pipelines.PreparedData, by_size: Mapping[str, Mapping[int, np.ndarray]],
+                 sample: int) -> tuple[dict[str, np.ndarray], list[str]]:
+    """Rows of images, one per method: the original sample, then its reconstruction at every size; and the
+    columns' titles."""
+    sizes = sorted({k for sizes in by_size.values() for k in sizes})
+    original = data.X_test[position_in_test(data, sample)]
+    rows = {m: np.array([original, *(reconstructions[k] for k in sizes)]) for m, reconstructions in by_size.items()}
+    return rows, ["original", *(f"k = {k}" for k in sizes)]
+
+
+def size_table(data: pipelines.PreparedData, by_size: Mapping[str, Mapping[int, np.ndarray]],
+               sample: int) -> pd.DataFrame:
+    """The sample in its own units, then each method's reconstruction of it at every size, a row each, with the
+    reconstruction's mean squared error (in the units the models were trained in) last."""
+    original = data.X_test[position_in_test(data, sample)]
+    rows = [{"Method": "Original", "Bottleneck": np.nan, **dict(zip(data.dataset.feature_names,
+                                                                    data.dataset.X[sample])), "MSE": np.nan}]
+    for method, reconstructions in by_size.items():
+        for k, values in reconstructions.items():
+            rows.append({"Method": METHODS[method].label, "Bottleneck": k,
+                         **dict(zip(data.dataset.feature_names, data.to_original_units(values[None])[0])),
+                         "MSE": float(np.mean((values - original) ** 2))})
+    return pd.DataFrame(rows).astype({"Bottleneck": "Int64"})
+
+
 def continuous_labels(dataset: pipelines.Dataset, rows: np.ndarray | None = None) -> np.ndarray | None:
     """The labels of `rows` (all by default) when they are numbers to colour by, else None."""
     if dataset.label_kind != "continuous":
@@ -230,10 +349,15 @@ def percent(value: float) -> str:
     return "—" if np.isnan(value) else f"{100 * value:.1f}%"
 
 
+def sample_name(dataset: pipelines.Dataset, sample: int) -> str:
+    """A sample by its row and label, e.g. "Sample 12, digit 3"."""
+    label = "" if dataset.y is None else f", {dataset.label_name} {label_text(dataset.y[sample])}"
+    return f"Sample {sample}{label}"
+
+
 def sample_caption(dataset: pipelines.Dataset, sample: int) -> str:
     """Which sample is shown, with its label."""
-    label = "" if dataset.y is None else f", {dataset.label_name} {label_text(dataset.y[sample])}"
-    return f"Sample {sample}{label}. Click a point in any chart above to show another."
+    return f"{sample_name(dataset, sample)}. Click a point in any chart above to show another."
 
 
 def chosen_codes_label(k: int) -> str:

@@ -46,6 +46,11 @@ class PreparedData:
         return X if self.scaler is None else self.scaler.inverse_transform(X)
 
 
+def training_rows(n_rows: int, test_size: float) -> int:
+    """How many of `n_rows` rows a split with a test fraction of `test_size` leaves for training."""
+    return n_rows - int(np.ceil(test_size * n_rows))
+
+
 def prepare(dataset: Dataset, test_size: float = 0.2, seed: int = 0) -> PreparedData:
     """Split `dataset` with `seed` (stratified for categorical labels) and scale it on the training rows."""
     if not 0 < test_size < 1:
@@ -53,7 +58,7 @@ def prepare(dataset: Dataset, test_size: float = 0.2, seed: int = 0) -> Prepared
     if not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
         raise InputError(f"The seed must be a whole number from 0 to 4294967295, not {seed!r}.")
     n = len(dataset.X)
-    n_test = int(np.ceil(test_size * n))
+    n_test = n - training_rows(n, test_size)
     if n_test < 1 or n - n_test < 2:
         raise InputError(f"A test fraction of {test_size} leaves too few rows of the {n} for training or "
                          "testing; choose a fraction closer to 0.2.")

@@ -22,6 +22,7 @@ def test_the_error_curves_table_shows_dashes_and_each_methods_whole_training_tim
     pca = (table["Method"] == METHODS[REFERENCE].label).to_numpy()
     assert (text["Epochs"][pca] == summaries.MISSING).all()
     assert not text.isin(["None", "nan", "<NA>"]).any().any()
+    assert not table.isna().any().any(), "the browser draws a missing cell as None whatever its display text"
     assert table.groupby("Method")[summaries.TRAINING_SECONDS].nunique().eq(1).all()
     assert any("train together" in caption.value for caption in app.main.caption)
 
@@ -46,6 +47,7 @@ def test_the_training_table_shows_a_dash_without_validation_and_the_methods_trai
     no_validation = table["Best validation loss"].isna().to_numpy()
     assert (text["Best validation loss"][no_validation] == summaries.MISSING).all()
     assert not text.isin(["None", "nan"]).any().any()
+    assert not table.isna().any().any(), "the browser draws a missing cell as None whatever its display text"
     assert table.groupby("Method")[summaries.TRAINING_SECONDS].nunique().eq(1).all()
 
 
@@ -112,11 +114,16 @@ def test_repeats_draw_bands_a_mean_plus_minus_sd_table_and_a_verdict(monkeypatch
     app = start(monkeypatch, repeats=5, bottleneck=2)
     mse, _ = figures(app)[:2]
     bands = [trace for trace in mse["data"] if trace.get("fill") == "toself"]
-    assert len(bands) == len(DEFAULT_ON) and all("± 1 sd over 5 repeats" in b["name"] for b in bands)
+    assert all("± 1 sd over 5 repeats" in b["name"] for b in bands)
+    assert len(bands) == len(DEFAULT_ON) - 1, "PCA is deterministic: trained once, drawn without a band"
     table = app.dataframe[0].value
-    assert (table["Repeats"] == 5).all() and table["Test MSE"].str.contains(" ± ").all()
+    pca = table["Method"] == METHODS[REFERENCE].label
+    assert (table["Repeats"][~pca] == 5).all() and (table["Repeats"][pca] == 1).all()
+    assert table["Test MSE"].dtype.kind == "f" and table["Test MSE sd"].dtype.kind == "f", "numbers sort as numbers"
+    assert any("PCA is deterministic" in caption.value for caption in app.main.caption)
     verdicts = [m.value for m in app.main.markdown if m.value.startswith(":material/balance: At k = 2")]
     assert len(verdicts) == len(DEFAULT_ON) - 1 and all("repeats" in v and "p = " in v for v in verdicts)
+    assert all("Holm-corrected" in v for v in verdicts)
 
     app.radio(key="curves_band").set_value("range").run()
     assert not app.exception, app.exception
@@ -151,3 +158,15 @@ def test_every_registered_method_shows_on_the_pages_that_apply_and_image_methods
     for method in images_only:
         assert any(METHODS[method].label in w.value and "needs image data" in w.value for w in tabular.main.warning)
     assert len(tabular.dataframe[0].value) == (len(METHODS) - len(images_only)) * 3
+
+
+def test_reconstructions_show_the_selected_sample_at_every_size_of_the_sweep(monkeypatch):
+    app = open_page(start(monkeypatch, dataset="digits"), "views/reconstructions.py")
+    (grid,) = [f for f in figures(app) if "at every bottleneck size" in f["layout"]["title"]["text"]]
+    assert grid["layout"]["xaxis"]["ticktext"] == ["original", "k = 1", "k = 2", "k = 3"]
+    assert grid["layout"]["yaxis"]["ticktext"] == [METHODS[m].label for m in DEFAULT_ON]
+
+    tabular = open_page(start(monkeypatch), "views/reconstructions.py")
+    table = tabular.dataframe[-1].value
+    assert list(table["Method"]) == ["Original", *(METHODS[m].label for m in DEFAULT_ON for _ in range(3))]
+    assert list(table["Bottleneck"][1:4]) == [1, 2, 3] and not table.isna().any().any()

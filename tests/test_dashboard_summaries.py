@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 from dashboard import summaries
+from dashboard.choices import Selection
 from dashboard.summaries import run_labels
-from pipelines import METHODS, Dataset, prepare
+from pipelines import METHODS, Dataset, load_dataset, prepare, run_spec
 from pipelines.reducers import REFERENCE
 
 
@@ -87,6 +88,12 @@ def _rendered(table: pd.DataFrame) -> str:
     return summaries.shown(table).to_string()
 
 
+def _no_missing_cell(table: pd.DataFrame) -> None:
+    """st.dataframe draws a missing cell as "None" whatever its display text: a shown table must have none."""
+    held = summaries.shown(table).data
+    assert not held.isna().any().any(), "a missing cell would read None in the browser"
+
+
 def test_the_scores_table_leaves_epochs_out_where_there_are_none_and_shows_a_dash():
     table = summaries.scores_table(_scores())
     pca = table[table["Method"] == METHODS[REFERENCE].label]
@@ -94,12 +101,13 @@ def test_the_scores_table_leaves_epochs_out_where_there_are_none_and_shows_a_das
     assert pca["Epochs"].isna().all() and (autoencoders["Epochs"] == 50).all()
     text = _rendered(table)
     assert summaries.MISSING in text
-    assert not any(word in text for word in ("None", "nan", "<NA>"))
+    assert not any(word in text for word in ("None", "nan", "<NA>", "inf"))
+    _no_missing_cell(table)
 
 
 def test_the_scores_table_shows_each_methods_whole_training_time_on_every_one_of_its_rows():
     table = summaries.scores_table(_scores())
-    assert "all sizes" in summaries.TRAINING_SECONDS
+    assert "every bottleneck size" in summaries.TIMING_NOTE
     for method, seconds in SECONDS.items():
         rows = table[table["Method"] == METHODS[method].label]
         assert len(rows) == len(SIZES) and (rows[summaries.TRAINING_SECONDS] == seconds).all()
@@ -126,6 +134,7 @@ def test_the_training_table_shows_a_dash_without_validation_and_the_methods_trai
         assert (rows[summaries.TRAINING_SECONDS] == SECONDS[method]).all()
     text = _rendered(table)
     assert summaries.MISSING in text and "None" not in text and "nan" not in text
+    _no_missing_cell(table)
 
 
 def test_healthy_training_gives_no_warning_even_where_the_nonlinear_ae_is_worse_than_pca():
@@ -205,3 +214,108 @@ def test_combined_repeats_share_a_label_that_leaves_the_training_seed_out():
     labels = run_labels(listing, combine_repeats=True)
     assert labels[:4] == ["digits"] * 4 and labels[4] == "iris"
     assert len(set(run_labels(listing)[1:3])) == 2, "uncombined, repeats stay apart"
+
+
+def _repeated(seeds=(0, 1, 2, 3, 4), pca_once: bool = True) -> pd.DataFrame:
+    """`_scores` under several training seeds, the autoencoders' test MSE a little different in each; PCA scored
+    under the first seed only when `pca_once` (as a deterministic method is)."""
+    frames = []
+    for i, seed in enumerate(seeds):
+        scores = _scores().assign(train_seed=seed)
+        autoencoder = scores["method"] != REFERENCE
+        scores.loc[autoencoder, "mse"] *= 1 + 0.01 * i
+        scores.loc[autoencoder, "epochs"] = 40 + 5 * i
+        frames.append(scores[autoencoder] if pca_once and i else scores)
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_with_repeats_the_scores_table_keeps_means_and_spreads_as_numbers_and_names_the_deterministic_method():
+    table = summaries.scores_table(_repeated())
+    for column in ("Repeats", "Test MSE", "Test MSE sd", "Test R²", "Test R² sd", "Train MSE", "Epochs",
+                   summaries.TRAINING_SECONDS):
+        assert pd.api.types.is_numeric_dtype(table[column]), f"{column} sorts as numbers"
+    linear = table[table["Method"] == METHODS[LINEAR].label].set_index("Bottleneck")
+    factors = 1 + 0.01 * np.arange(5)
+    reference = _scores().query("method == @LINEAR and split == 'test'").set_index("bottleneck")["mse"]
+    np.testing.assert_allclose(linear["Test MSE"], reference * factors.mean())
+    np.testing.assert_allclose(linear["Test MSE sd"], reference * np.std(factors, ddof=1))
+    assert (linear["Repeats"] == 5).all() and (linear["Epochs"] == 50).all(), "epochs: the mean over repeats"
+    pca = table[table["Method"] == METHODS[REFERENCE].label]
+    assert (pca["Repeats"] == 1).all() and (pca["Test MSE sd"] == 0).all()
+    text = summaries.shown_scores(table).to_string()
+    assert f"{METHODS[REFERENCE].label} ({summaries.DETERMINISTIC})" in text and " ± " not in text
+    assert summaries.fitted_once(_repeated()) == [REFERENCE]
+    assert "PCA is deterministic" in summaries.deterministic_note(_repeated())
+    assert summaries.deterministic_note(_repeated(pca_once=False)) is None
+
+
+def test_the_verdicts_are_holm_corrected_together_and_the_note_says_what_5_repeats_can_reach():
+    sentences = summaries.verdicts(_repeated())
+    tests = 2 * len(SIZES)  # two autoencoders at every size
+    assert len(sentences) == tests and all(f"Holm-corrected over {tests} tests" in s for s in sentences)
+    wins = [s for s in sentences if "beat PCA in 5 of 5" in s]
+    assert wins and all("the smallest 5 repeats can give" in s and "not significant" in s for s in wins)
+    assert len(summaries.verdicts(_repeated(), bottleneck=2)) == 2
+    note = summaries.verdict_note(_repeated())
+    assert "1/2^5 = 0.031" in note and f"no corrected p can fall below {tests / 32:.2g}" in note
+    assert "8 repeats" in note  # 8 / 2**8 < 0.05
+
+
+def _run(method: str, settings: dict, scores: pd.DataFrame) -> SimpleNamespace:
+    return SimpleNamespace(spec=run_spec(load_dataset("iris"), method, [1, 2], settings=settings), scores=scores)
+
+
+def test_the_scores_download_has_a_column_per_changed_setting_with_each_methods_value():
+    scores = _scores()
+    runs = {method: _run(method, settings, scores[scores["method"] == method]) for method, settings in
+            ((REFERENCE, {}), (LINEAR, {"epochs": 7}), (NONLINEAR, {"hidden_layer_sizes": (16, 4)}))}
+    frame = summaries.scores_download(runs)
+    epochs, layers = "setting_epochs", "setting_hidden_layer_sizes"
+    assert list(frame.columns) == [*scores.columns, epochs, layers]
+    pd.testing.assert_series_equal(frame["epochs"], scores["epochs"], check_index=False)  # the epochs run, kept
+    by_method = frame.groupby("method")[[epochs, layers]].first()
+    assert by_method.loc[LINEAR, epochs] == "7" and by_method.loc[NONLINEAR, layers] == "16, 4"
+    default_epochs = next(s for s in METHODS[NONLINEAR].settings if s.name == "epochs").default
+    assert by_method.loc[NONLINEAR, epochs] == str(default_epochs), "its own value where it has the setting"
+    assert by_method.loc[REFERENCE, epochs] == "" and by_method.loc[REFERENCE, layers] == "", "PCA has neither"
+    assert list(summaries.scores_download({REFERENCE: runs[REFERENCE]}).columns) == list(scores.columns)
+
+
+class _Shift:
+    """A stand-in model that reconstructs every value as itself plus its bottleneck size."""
+
+    def __init__(self, k: int):
+        self.k = k
+
+    def transform(self, X):
+        return X
+
+    def inverse_transform(self, codes):
+        return codes + self.k
+
+
+def test_one_sample_is_reconstructed_by_every_size_of_each_methods_sweep():
+    data = prepare(load_dataset("iris"))
+    runs = {m: SimpleNamespace(models={(m, k): _Shift(k) for k in (1, 2, 3)}) for m in (REFERENCE, LINEAR)}
+    sample = int(data.test_index[4])
+    by_size = summaries.sample_at_every_size(runs, data, sample)
+    original = data.X_test[4]
+    np.testing.assert_allclose(by_size[LINEAR][2], original + 2)
+    rows, titles = summaries.size_gallery(data, by_size, sample)
+    assert titles == ["original", "k = 1", "k = 2", "k = 3"] and rows[REFERENCE].shape == (4, data.n_features)
+    table = summaries.size_table(data, by_size, sample)
+    assert list(table["Method"]) == ["Original"] + [METHODS[REFERENCE].label] * 3 + [METHODS[LINEAR].label] * 3
+    np.testing.assert_allclose(table.iloc[0][list(data.dataset.feature_names)].astype(float), data.dataset.X[sample])
+    assert table.iloc[2]["MSE"] == pytest.approx(4.0), "k = 2 is off by 2 in every value"
+    _no_missing_cell(table)
+
+
+def test_the_selection_fits_a_deterministic_method_once_and_can_give_each_repeat_its_own_split():
+    iris = load_dataset("iris")
+    chosen = Selection(iris, "iris", 3, 2, (1, 2), (REFERENCE, LINEAR), 0.2, 3, 10, {}, repeats=4)
+    assert [(s.split_seed, s.train_seed) for s in chosen.specs(REFERENCE, (1, 2))] == [(3, 10)]
+    assert [s.train_seed for s in chosen.specs(LINEAR, (1, 2))] == [10, 11, 12, 13]
+    varied = Selection(iris, "iris", 3, 2, (1, 2), (REFERENCE, LINEAR), 0.2, 3, 10, {}, repeats=4, vary_split=True)
+    for method in (REFERENCE, LINEAR):
+        assert [(s.split_seed, s.train_seed) for s in varied.specs(method, (1, 2))] == [(3, 10), (4, 11), (5, 12),
+                                                                                        (6, 13)]

@@ -19,10 +19,13 @@ log_y = middle.toggle("Log-scale MSE axis", key=widget_key(PREFIX, "log_y"))
 show_train = right.toggle("Show training error too", key=widget_key(PREFIX, "show_train"))
 band = "sd"
 if selection.repeats > 1:
+    last_split = selection.split_seed + selection.repeats - 1
+    splits = (f"each on its own split (split seeds {selection.split_seed}–{last_split})" if selection.vary_split
+              else "on the same split")
     band = st.radio("Band around each mean", list(figures.BAND_NAMES), horizontal=True, key=widget_key(PREFIX, "band"),
                     format_func={"sd": "± 1 standard deviation", "range": "min–max of the repeats"}.get,
                     help=f"Each line is the mean of {selection.repeats} repeats (training seeds "
-                         f"{selection.train_seeds[0]}–{selection.train_seeds[-1]}) on the same split.")
+                         f"{selection.train_seeds[0]}–{selection.train_seeds[-1]}) {splits}.")
 
 units = summaries.mse_units(selection.dataset)
 charts = st.empty()
@@ -35,24 +38,30 @@ for runs in trained.sweep_in_stages(selection):
         r2_chart.plotly_chart(figures.error_curves(scores, "r2", units=units, chosen=selection.bottleneck,
                                                    show_train=show_train, log_x=log_x, band=band))
 if selection.repeats > 1:
+    once = summaries.deterministic_note(scores)
+    if once:
+        st.caption(f":material/info: {once}")
     for sentence in summaries.verdicts(scores, selection.bottleneck):
         st.markdown(f":material/balance: {sentence}")
     every = summaries.verdicts(scores)
     if every:
         with st.expander("The verdict at every bottleneck"):
             st.markdown("\n".join(f"- {sentence}" for sentence in every))
-            st.caption("Each repeat is paired with PCA on the same test samples. The test asks whether the method's "
-                       "error is below PCA's more consistently than chance would make it; it needs at least 5 "
-                       "repeats.")
+            st.caption(summaries.verdict_note(scores))
 if any(METHODS[m].can_sample for m in selection.methods):
     st.caption(f":material/info: {summaries.VAE_NOTE}")
 for warning in summaries.training_warnings(scores):
     st.warning(warning, icon=":material/warning:")
 
 st.subheader("The numbers")
-st.dataframe(summaries.shown(summaries.scores_table(scores)), hide_index=True)
-st.caption(f"{summaries.TIMING_NOTE} A dash means the value does not apply: methods computed in one step, such as "
-           "PCA, run no epochs.")
-st.download_button("Download the scores (CSV)", scores.to_csv(index=False).encode(),
+st.dataframe(summaries.shown_scores(summaries.scores_table(scores)), hide_index=True,
+             column_config={summaries.TRAINING_SECONDS: st.column_config.Column(help=summaries.TIMING_NOTE)})
+spread = (" Each score is the mean over the repeats; the \"sd\" columns hold the test scores' standard deviations "
+          "(with n − 1), 0 for a deterministic method. Click a column's title to sort by it."
+          if selection.repeats > 1 else "")
+st.caption(f"{summaries.TIMING_NOTE}{spread} A dash means the value does not apply: methods computed in one step, "
+           "such as PCA, run no epochs.")
+st.download_button("Download the scores and the methods' changed settings (CSV)",
+                   summaries.scores_download(runs).to_csv(index=False).encode(),
                    file_name=f"latent-lab-{summaries.file_stem(selection.dataset)}-scores.csv", mime="text/csv",
                    icon=":material/download:", key=widget_key(PREFIX, "download"))

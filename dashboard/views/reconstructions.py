@@ -1,7 +1,8 @@
 """Reconstructions: what each method gives back at the chosen bottleneck, and where it fails."""
 import streamlit as st
 
-from dashboard import cache, summaries, trained
+from dashboard import cache, state, summaries, trained
+from dashboard.plain_text import markdown_literal
 from pipelines import figures
 
 GALLERY_SIZE = 10
@@ -45,3 +46,20 @@ if dataset.image_shape:
             width="content")
 st.dataframe(worst.drop(columns=["method", "position"]), hide_index=True,
              column_config={"MSE": st.column_config.NumberColumn(format="%.4g")})
+
+st.subheader("One sample at every bottleneck size")
+sample = state.selected_sample(selection.dataset_key, data.test_index)
+st.caption(markdown_literal(f"{summaries.sample_name(dataset, sample)}, reconstructed by each "
+                            "method's model of every size of the sweep (click a point on the Embeddings page to "
+                            "choose another sample)."))
+by_size = summaries.sample_at_every_size(trained.sweep(selection), data, sample)
+if dataset.image_shape:
+    rows, sizes = summaries.size_gallery(data, by_size, sample)
+    st.plotly_chart(figures.image_grid(rows, dataset.image_shape, column_titles=sizes, cell=96,
+                                       title=f"Sample {sample} and its reconstruction at every bottleneck size"),
+                    width="content")
+else:
+    st.dataframe(summaries.shown(summaries.size_table(data, by_size, sample)), hide_index=True)
+    st.caption(f"The first row is the sample; the others its reconstructions, in the data's own units. MSE is the "
+               f"reconstruction's error on this sample in the units the models were trained in "
+               f"({summaries.mse_units(dataset)}).")
