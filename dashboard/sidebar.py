@@ -12,7 +12,7 @@ import pipelines
 from dashboard import cache, upload, url_state
 from dashboard.choices import Defaults, Selection, default_sweep_sizes, defaults
 from dashboard.plain_text import markdown_literal
-from dashboard.state import widget_key
+from dashboard.state import keep_choice, kept_choice, widget_key
 from pipelines import DATASETS, METHODS
 from pipelines.reducers import Setting
 from pipelines.repeats import MAX_REPEATS, MAX_SEED, training_seeds
@@ -43,7 +43,7 @@ def _reset(method: str, start: Defaults) -> None:
     """Put a method's settings back to where the sidebar starts."""
     for setting in METHODS[method].settings:
         value = start.setting(method, setting.name)
-        st.session_state[setting_key(method, setting.name)] = _widget_value(setting, value)
+        keep_choice(setting_key(method, setting.name), _widget_value(setting, value))
 
 
 def _widget_value(setting: Setting, value: object) -> object:
@@ -52,20 +52,17 @@ def _widget_value(setting: Setting, value: object) -> object:
 
 def _setting_widget(method: str, setting: Setting, start: Defaults) -> object:
     """One setting as a widget; returns what the widget holds (text for layer sizes)."""
-    key = setting_key(method, setting.name)
-    initial = _widget_value(setting, start.setting(method, setting.name))
-    if key not in st.session_state:
-        st.session_state[key] = initial
+    bound = kept_choice(setting_key(method, setting.name), _widget_value(setting, start.setting(method, setting.name)))
     if setting.kind == "layers":
-        return st.text_input(setting.label, **_bound(key), help=setting.help)
+        return st.text_input(setting.label, **bound, help=setting.help)
     if setting.kind == "choice":
-        return st.selectbox(setting.label, setting.choices, **_bound(key), help=setting.help)
+        return st.selectbox(setting.label, setting.choices, **bound, help=setting.help)
     if setting.kind == "int":
-        return st.number_input(setting.label, int(setting.low), int(setting.high), step=1, **_bound(key),
+        return st.number_input(setting.label, int(setting.low), int(setting.high), step=1, **bound,
                                help=setting.help)
     automatic = {} if setting.automatic is None else {"placeholder": f"auto: {setting.automatic}"}
     return st.number_input(setting.label, float(setting.low), float(setting.high), format="%.4g",
-                           step=float(setting.low) * 10, **_bound(key), help=setting.help, **automatic)
+                           step=float(setting.low) * 10, **bound, help=setting.help, **automatic)
 
 
 def _method_settings(methods: list[str], start: Defaults) -> tuple[dict[str, dict[str, object]], dict[str, str]]:
@@ -105,24 +102,9 @@ def _guard(methods: list[str], settings: dict, data: pipelines.PreparedData, siz
     return problems
 
 
-def _bound(key: str) -> dict[str, str]:
-    """A widget's key, and its value kept for the whole session: a choice outlives the runs that do not draw its
-    widget (an "Upload CSV…" run ends before the Models section; a page switch can interrupt a half-drawn run).
-    Without it Streamlit drops the value, redraws the widget at its minimum and the link saves that."""
-    return {"key": key, "persist_state": "session"}
-
-
-def _initial(name: str, value: object) -> str:
-    """The key of a sidebar widget, holding `value` unless it already holds a choice (or one from the link)."""
-    key = _key(name)
-    if key not in st.session_state:
-        st.session_state[key] = value
-    return key
-
-
-def _kept(name: str, value: object) -> dict[str, str]:
-    """`_bound` for a sidebar widget that starts at `value`."""
-    return _bound(_initial(name, value))
+def _kept(name: str, start: object) -> dict[str, object]:
+    """A sidebar widget's key and binding to its kept choice, which starts at `start`."""
+    return kept_choice(_key(name), start)
 
 
 def render() -> Selection | None:
@@ -165,18 +147,18 @@ def render() -> Selection | None:
     with model_area:
         st.header("Models")
         linked_k, linked_sweep = url_state.pending("k", sizes), url_state.pending("sweep", sizes)
-        k_key = _initial(f"bottleneck_{dataset_key}", min(start.bottleneck, max_bottleneck))
-        sweep_key = _initial(f"sweep_{dataset_key}", default_sweep_sizes(start.sweep_sizes, max_bottleneck))
+        k_name, sweep_name = f"bottleneck_{dataset_key}", f"sweep_{dataset_key}"
         if linked_k:
-            st.session_state[k_key] = linked_k[0]
+            keep_choice(_key(k_name), linked_k[0])
         if linked_sweep:
-            st.session_state[sweep_key] = linked_sweep
-        bottleneck = st.select_slider("Bottleneck size", sizes, **_bound(k_key),
+            keep_choice(_key(sweep_name), linked_sweep)
+        bottleneck = st.select_slider("Bottleneck size", sizes, **_kept(k_name, min(start.bottleneck, max_bottleneck)),
                                       help=f"Number of codes, from 1 to {max_bottleneck} for these data.")
         if max_bottleneck == 1:
             st.caption("These data have only 2 usable features, so 1 code is the only bottleneck that compresses "
                        "them.")
-        sweep = st.multiselect("Sweep sizes (error curves)", sizes, **_bound(sweep_key),
+        sweep = st.multiselect("Sweep sizes (error curves)", sizes,
+                               **_kept(sweep_name, default_sweep_sizes(start.sweep_sizes, max_bottleneck)),
                                help="Bottleneck sizes compared on the curves.")
         methods = st.multiselect("Methods", list(METHODS), **_kept("methods", list(start.methods)),
                                  format_func=lambda m: METHODS[m].label,

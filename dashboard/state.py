@@ -12,11 +12,33 @@ SELECTION = "selection"  # the sidebar's current `Selection`, or None while no u
 SELECTED_SAMPLES = "selected_samples"  # per dataset key, the sample index last clicked in an embedding chart
 STOPPED_RUNS = "stopped_runs"  # spec keys of trainings this session stopped; they wait for "Train again"
 URL_READ = "url_read"  # set once the sidebar has taken its starting values from the page's URL
+# The sidebar's choices by widget key, kept apart from the widgets: Streamlit drops a widget's value after any run
+# that did not draw it (an "Upload CSV…" run ends before the Models section; a page switch interrupts a half-drawn
+# run) and redraws it at its minimum, which the link then saved. Only the user's own changes update these.
+KEPT_CHOICES = "kept_choices"
 
 
 def widget_key(prefix: str, name: str) -> str:
     """A widget key namespaced by the page or module that owns the widget."""
     return f"{prefix}_{name}"
+
+
+def kept_choice(key: str, start: object) -> dict[str, object]:
+    """The arguments that bind a widget to its kept choice (`start` until the user changes it): the widget is set
+    from the kept value on every run, and the user's changes are copied back by its on_change callback."""
+    kept = st.session_state.setdefault(KEPT_CHOICES, {})
+    kept.setdefault(key, start)
+    st.session_state[key] = kept[key]
+    return {"key": key, "on_change": _keep, "args": (key,)}
+
+
+def keep_choice(key: str, value: object) -> None:
+    """Set a kept choice from outside its widget (a link, a reset button); its widget shows it on the next draw."""
+    st.session_state.setdefault(KEPT_CHOICES, {})[key] = value
+
+
+def _keep(key: str) -> None:
+    keep_choice(key, st.session_state[key])
 
 
 def selection() -> Selection | None:

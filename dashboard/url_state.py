@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.choices import Defaults, Selection
-from dashboard.state import URL_READ
+from dashboard.state import URL_READ, keep_choice
 from pipelines import DATASETS, METHODS, InputError
 from pipelines.repeats import MAX_REPEATS
 
@@ -30,37 +30,36 @@ def _ints(text: str) -> list[int]:
 
 def _restore_one(name: str, value: str) -> None:
     """Put one link value where the sidebar's widget will find it; raises InputError for unusable values."""
-    state = st.session_state
     if name == "dataset":
         if value not in DATASETS:
             raise InputError(f"no built-in dataset is called {value!r}")
-        state[_sidebar_key("dataset")] = value
+        keep_choice(_sidebar_key("dataset"), value)
     elif name in ("k", "sweep"):
-        state.setdefault(PENDING, {})[name] = _ints(value)
+        st.session_state.setdefault(PENDING, {})[name] = _ints(value)
     elif name == "methods":
         methods = [m for m in value.split(",") if m]
         if any(m not in METHODS for m in methods):
             raise InputError(f"unknown method in {value!r}")
-        state[_sidebar_key("methods")] = methods
+        keep_choice(_sidebar_key("methods"), methods)
     elif name == "test":
         fraction = float(value)
         if not 0.1 <= fraction <= 0.5:
             raise InputError("the test fraction must be between 0.1 and 0.5")
-        state[_sidebar_key("test_size")] = round(fraction * 20) / 20
+        keep_choice(_sidebar_key("test_size"), round(fraction * 20) / 20)
     elif name in ("split_seed", "train_seed"):
-        state[_sidebar_key(name)] = _ints(value)[0]
+        keep_choice(_sidebar_key(name), _ints(value)[0])
     elif name == "repeats":
         repeats = _ints(value)[0]
         if not 1 <= repeats <= MAX_REPEATS:
             raise InputError(f"repeats must be between 1 and {MAX_REPEATS}")
-        state[_sidebar_key(name)] = repeats
+        keep_choice(_sidebar_key(name), repeats)
     elif "." in name and name.split(".", 1)[0] in METHODS:
         method, setting = name.split(".", 1)
         schema = {s.name: s for s in METHODS[method].settings}
         if setting not in schema:
             raise InputError(f"{METHODS[method].label} has no setting {setting!r}")
         parsed = schema[setting].parse(value)
-        state[_sidebar_key(name)] = schema[setting].text(parsed) if schema[setting].kind == "layers" else parsed
+        keep_choice(_sidebar_key(name), schema[setting].text(parsed) if schema[setting].kind == "layers" else parsed)
     else:
         raise InputError("not a Latent Lab choice")
 

@@ -98,7 +98,7 @@ def test_the_selected_sample_is_ringed_in_every_chart_and_shown_with_each_recons
 
 def test_the_selected_image_is_shown_beside_each_methods_reconstruction(monkeypatch):
     app = open_page(start(monkeypatch, dataset="digits"), "views/embeddings.py")
-    (grid,) = [f for f in figures(app) if f["layout"]["title"]["text"].startswith("Sample ")]
+    (grid,) = [f for f in figures(app) if f["layout"].get("title", {}).get("text", "").startswith("Sample ")]
     rows = grid["layout"]["yaxis"]["ticktext"]
     assert rows == ["Original", *[METHODS[m].label for m in DEFAULT_ON]], "the original and each reconstruction"
 
