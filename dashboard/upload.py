@@ -7,7 +7,7 @@ import streamlit as st
 import pipelines
 from dashboard import cache
 from dashboard.plain_text import markdown_literal
-from dashboard.state import widget_key
+from dashboard.state import kept_choice, widget_key
 from pipelines.csv_loader import PIXEL_MAXIMA, parse_image_shape, square_shape
 
 PREFIX = "sidebar"
@@ -20,17 +20,17 @@ def _key(name: str) -> str:
 def _image_choice(file_id: str, n_pixels: int) -> tuple[tuple[int, int] | None, float | None] | None:
     """The image shape and largest pixel value the user declares (None, None for a table), or None (with a message)
     while the shape is missing or unreadable."""
-    if not st.checkbox("These columns are pixels of an image", value=False, key=_key(f"image_{file_id}"),
+    if not st.checkbox("These columns are pixels of an image", **kept_choice(_key(f"image_{file_id}"), False),
                        help="Read each row as one grey image: pixels are scaled to [0, 1], never standardised or "
                             "dropped, and the image views and the Conv AE become available."):
         return None, None
     square = square_shape(n_pixels)
     shape_text = st.text_input(
-        "Image height×width", value=f"{square[0]}x{square[1]}" if square else "", placeholder="e.g. 8x8",
-        key=_key(f"image_shape_{file_id}_{n_pixels}"),  # a new pixel count (another label column) offers afresh
+        "Image height×width", placeholder="e.g. 8x8",  # a new pixel count (another label column) offers afresh
+        **kept_choice(_key(f"image_shape_{file_id}_{n_pixels}"), f"{square[0]}x{square[1]}" if square else ""),
         help=f"The file has {n_pixels:,} pixel columns (every column but the label column), in row-major order.")
     pixel_max = st.number_input(
-        "Largest possible pixel value", min_value=0.0, value=None, key=_key(f"pixel_max_{file_id}"),
+        "Largest possible pixel value", min_value=0.0, **kept_choice(_key(f"pixel_max_{file_id}"), None),
         placeholder="auto: " + ", ".join(f"{m:g}" for m in PIXEL_MAXIMA[:-1]) + f" or {PIXEL_MAXIMA[-1]:g}",
         help="Pixels are divided by it to lie in [0, 1], e.g. 255 for 8-bit images or 16 for scikit-learn's digits; "
              "left empty it is the smallest of " + ", ".join(f"{m:g}" for m in PIXEL_MAXIMA) + " that is at least "
@@ -55,8 +55,8 @@ def uploaded() -> tuple[pipelines.Dataset, str] | None:
         return None
     raw = file.getvalue()
     columns = cache.csv_columns(raw)
-    label = st.selectbox("Label column (optional)", columns, index=None,
-                         placeholder="No label column", key=_key(f"label_{file.file_id}"),
+    label = st.selectbox("Label column (optional)", columns, placeholder="No label column",
+                         **kept_choice(_key(f"label_{file.file_id}"), None),
                          help="Colours the plots; it is never used for training. A text column can only be a label.")
     image = _image_choice(file.file_id, len(columns) - (label is not None))
     if image is None:
