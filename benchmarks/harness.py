@@ -57,7 +57,7 @@ def load_note() -> str:
 
 def import_tensorflow() -> Timing:
     """Import Keras and TensorFlow exactly as `pipelines` does (quiet, deterministic ops)."""
-    from pipelines.reducers.keras_runtime import keras_module
+    from pipelines.reducers.training.keras_runtime import keras_module
 
     with timed() as timing:
         keras_module()

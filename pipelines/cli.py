@@ -11,7 +11,8 @@ import pandas as pd
 from pipelines.csv_loader import PIXEL_MAXIMA, load_csv, parse_image_shape
 from pipelines.datasets import DATASETS, DEFAULT_DATASET, load_dataset
 from pipelines.errors import InputError
-from pipelines.reducers import METHODS, keras_runtime
+from pipelines.reducers import METHODS
+from pipelines.reducers.training import keras_runtime
 from pipelines.repeats import MAX_REPEATS, training_seeds
 from pipelines.runs import plan_repeats, run
 from pipelines.store import STORE_ENV_VAR, RunStore

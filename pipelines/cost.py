@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, fields, replace
 
 from pipelines.errors import InputError
+from pipelines.reducers.training.architectures import dense_layer_widths
 
 LIMITS_VARIABLE = "LATENT_LAB_LIMITS"
 # Measured on the 2-core reference machine: the fused dense trainer sustains about 20 GFLOP/s.
@@ -73,12 +74,6 @@ def check(label: str, estimate: Estimate, within: Limits | None = None) -> None:
     if estimate.seconds > within.max_seconds:
         raise InputError(f"{label}: training would take {estimate.describe()}, more than the limit of "
                          f"{within.max_seconds / 60:.0f} min; use fewer epochs or smaller layers.")
-
-
-def dense_layer_widths(n_features: int, bottleneck: int, hidden: tuple[int, ...]) -> list[tuple[int, int]]:
-    """(inputs, units) of every dense layer of a mirrored autoencoder, encoder then decoder."""
-    widths = [n_features, *hidden, bottleneck, *reversed(hidden), n_features]
-    return list(zip(widths[:-1], widths[1:]))
 
 
 def dense_autoencoder_estimate(n_rows: int, n_features: int, sizes: tuple[int, ...], hidden: tuple[int, ...],

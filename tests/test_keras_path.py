@@ -6,7 +6,7 @@ import pytest
 
 from pipelines import METHODS, load_dataset, metrics, prepare, run
 from pipelines.persistence import load_reducer, save_reducer
-from pipelines.reducers import FitControl, keras_autoencoder, make_reducer
+from pipelines.reducers import FitControl, autoencoder, make_reducer
 from pipelines.reducers.conv_ae import image_shape_of
 
 NEW = ("vae", "conv_ae", "denoising_ae")
@@ -36,7 +36,7 @@ def test_a_dense_autoencoder_reaches_the_same_held_out_error_on_both_training_pa
 def test_sizes_trained_together_equal_each_size_trained_alone(digits):
     alone = make_reducer("vae", 3, epochs=4, hidden_layer_sizes=(16,)).fit(digits.X_train)
     together = [make_reducer("vae", k, epochs=4, hidden_layer_sizes=(16,)) for k in (3, 5)]
-    keras_autoencoder.fit_group(together, digits.X_train, FitControl())
+    autoencoder.fit_group(together, digits.X_train, FitControl())
     np.testing.assert_allclose(together[0].transform(digits.X_test), alone.transform(digits.X_test), atol=1e-4)
     assert together[0].history_["kl"] == pytest.approx(alone.history_["kl"], rel=1e-4)
     assert together[1].transform(digits.X_test).shape[1] == 5
@@ -61,7 +61,7 @@ def test_a_vae_reports_reconstruction_and_kl_and_decodes_prior_draws_repeatably(
 def test_the_vae_s_sampling_layer_is_registered_for_safe_loading(tmp_path):
     import keras
 
-    from pipelines.reducers.keras_families import Sampling
+    from pipelines.reducers.training.keras_engine import Sampling
 
     inputs = [keras.Input((2,)), keras.Input((2,))]
     model = keras.Model(inputs, Sampling(seed=5)(inputs))
@@ -93,7 +93,7 @@ def test_denoising_corrupts_only_training_inputs_and_is_scored_on_clean_data(dig
     masked = make_reducer("denoising_ae", 4, epochs=3, noise="masking", noise_level=0.3,
                           hidden_layer_sizes=(8,)).fit(digits.X_train)
     assert np.isfinite(_test_mse(masked, digits))
-    with pytest.raises(ValueError, match="out of range"):
+    with pytest.raises(ValueError, match="noise_level"):
         make_reducer("denoising_ae", 2, noise="masking", noise_level=1.0).fit(digits.X_train)
 
 

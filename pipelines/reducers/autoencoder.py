@@ -1,23 +1,69 @@
-"""An autoencoder as a scikit-learn transformer: `transform` encodes, `inverse_transform` decodes."""
+"""Autoencoders as scikit-learn transformers: `transform` encodes, `inverse_transform` decodes.
+
+`TrainedAutoencoder` is what every autoencoder trained by gradient descent shares, on either engine: encoding and
+decoding, the parameter constraints every one has, the one place they are checked (`fit_group`, which `fit` calls
+too) and the one way a trained model is stored (`_set_fitted`). `Autoencoder` trains on the fused engine;
+`KerasAutoencoder` is the base of the Keras-engine families (vae.py, conv_ae.py, denoising_ae.py).
+"""
 from __future__ import annotations
 
+from numbers import Integral, Real
 from typing import Mapping, Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from pipelines.cost import Estimate, dense_autoencoder_estimate
-from pipelines.reducers.fused_training import fit_autoencoders
 from pipelines.reducers.method import FitControl, ProgressCallback
 from pipelines.reducers.settings import Setting
 
 ACTIVATIONS = ("elu", "relu", "tanh", "sigmoid", "selu", "gelu")
+MAX_RANDOM_STATE = 2**31 - 1  # TensorFlow's stateless random ops take 32-bit seeds
+
+
+class PositiveIntegers(Options):
+    """A parameter constraint: a tuple or list of positive whole numbers (layer widths, filters, an image shape), of
+    `min_length` to `max_length` entries. It extends `Options` only because scikit-learn's parameter validation
+    accepts no constraint classes but its own; it is satisfied by sequences, not by one of a set of options."""
+
+    def __init__(self, min_length: int = 0, max_length: int | None = None):
+        super().__init__((tuple, list), set())
+        self.min_length, self.max_length = min_length, max_length
+
+    def is_satisfied_by(self, val) -> bool:
+        return (isinstance(val, (tuple, list)) and self.min_length <= len(val) <= (self.max_length or len(val))
+                and all(isinstance(v, Integral) and not isinstance(v, bool) and v >= 1 for v in val))
+
+    def __str__(self) -> str:
+        if self.max_length == self.min_length:
+            count = f"{self.min_length} "
+        else:
+            count = "" if not self.min_length else f"at least {self.min_length} "
+        return f"a tuple or list of {count}positive whole numbers"
 
 
 class TrainedAutoencoder(TransformerMixin, BaseEstimator):
-    """What every autoencoder trained by gradient descent shares, on either training path: encoding, decoding,
-    the checks of its training settings (a subclass adds its own in `_check_params`) and its tags."""
+    """What every autoencoder trained by gradient descent shares, on either engine. A subclass declares its own
+    parameters' constraints in its `_parameter_constraints` (these and its own) and names its engine in `_engine`."""
+
+    _parameter_constraints: dict = {
+        "n_components": [Interval(Integral, 1, None, closed="left")],  # and at most the features: see _check_params
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "early_stopping": ["boolean"],
+        "patience": [Interval(Integral, 0, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "random_state": [Interval(Integral, 0, MAX_RANDOM_STATE, closed="both")],
+    }
+
+    def fit(self, X, y=None, progress: ProgressCallback | None = None) -> "TrainedAutoencoder":
+        """Train on `X` (labels are ignored); `progress(fraction, message)` is called every epoch."""
+        fit_group([self], X, FitControl(progress))
+        return self
 
     def transform(self, X) -> np.ndarray:
         """Codes of `X` in the bottleneck (for a VAE, the mean of q(z | x))."""
@@ -34,23 +80,28 @@ class TrainedAutoencoder(TransformerMixin, BaseEstimator):
             raise ValueError(f"Expected codes of shape (n_samples, {self.n_components}), got {codes.shape}.")
         return np.asarray(self.decoder_(codes, training=False), dtype=np.float64)
 
-    def _validate_params_for(self, X: np.ndarray) -> None:
-        n_features = X.shape[1]
-        if not (isinstance(self.n_components, (int, np.integer)) and 1 <= self.n_components <= n_features):
+    def _check_params(self, n_features: int) -> None:
+        """Refuse parameters outside the declared constraints, or that do not fit data of `n_features` columns."""
+        self._validate_params()
+        if self.n_components > n_features:
             raise ValueError(f"n_components={self.n_components!r} must be an integer between 1 and the "
                              f"number of features ({n_features}).")
-        for name in ("epochs", "batch_size", "patience"):
-            value = getattr(self, name)
-            if not isinstance(value, (int, np.integer)) or value < (0 if name == "patience" else 1):
-                raise ValueError(f"{name}={value!r} must be a positive integer.")
-        if not self.learning_rate > 0:
-            raise ValueError(f"learning_rate={self.learning_rate!r} must be positive.")
-        if not 0 <= self.validation_fraction < 1:
-            raise ValueError(f"validation_fraction={self.validation_fraction!r} must be in [0, 1).")
-        self._check_params(n_features)
 
-    def _check_params(self, n_features: int) -> None:
-        """Checks of the subclass's own settings (none by default)."""
+    @staticmethod
+    def _engine():
+        """The training engine's module: its `train(estimators, X, control)` fits them together."""
+        raise NotImplementedError
+
+    def _set_fitted(self, encoder, decoder, output_activation: str, history: dict, best_epoch: int,
+                    fit_seconds: float, n_features: int) -> None:
+        """Keep a trained model: its Keras encoder and decoder, how its output starts, and its training record."""
+        self.encoder_, self.decoder_ = encoder, decoder
+        self.output_activation_ = output_activation
+        self.history_ = history
+        self.n_epochs_ = len(history["loss"])
+        self.best_epoch_ = best_epoch + 1
+        self.fit_seconds_ = fit_seconds
+        self.n_features_in_ = n_features
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -58,13 +109,29 @@ class TrainedAutoencoder(TransformerMixin, BaseEstimator):
         return tags
 
 
+def fit_group(estimators: Sequence[TrainedAutoencoder], X, control: FitControl) -> None:
+    """A registry entry's `fit_group`: check every estimator's parameters, then train them together on their engine
+    (they may differ only in what that engine trains side by side)."""
+    X = validate_data(estimators[0], X, dtype=np.float32, ensure_min_samples=2)
+    for estimator in estimators:
+        estimator._check_params(X.shape[1])
+    estimators[0]._engine().train(estimators, X, control)
+
+
 class Autoencoder(TrainedAutoencoder):
-    """Dense autoencoder trained by gradient descent on the mean squared reconstruction error.
+    """Dense autoencoder trained by gradient descent on the mean squared reconstruction error (the fused engine).
 
     With `hidden_layer_sizes=()` and `activation="linear"` it is a linear autoencoder, whose optimum spans
     the PCA subspace (Baldi & Hornik 1989). `output_activation="auto"` picks a sigmoid when the training
     data lie in [0, 1] and a linear output otherwise.
     """
+
+    _parameter_constraints: dict = {
+        **TrainedAutoencoder._parameter_constraints,
+        "hidden_layer_sizes": [PositiveIntegers()],
+        "activation": [StrOptions({"linear", *ACTIVATIONS})],
+        "output_activation": [StrOptions({"auto", "linear", *ACTIVATIONS})],
+    }
 
     def __init__(self, n_components: int = 2, hidden_layer_sizes: Sequence[int] = (128, 64),
                  activation: str = "elu", output_activation: str = "auto", epochs: int = 60,
@@ -83,45 +150,30 @@ class Autoencoder(TrainedAutoencoder):
         self.tol = tol
         self.random_state = random_state
 
-    def fit(self, X, y=None, progress: ProgressCallback | None = None) -> "Autoencoder":
-        """Train on `X` (labels are ignored); `progress(fraction, message)` is called every epoch."""
-        X = validate_data(self, X, dtype=np.float32, ensure_min_samples=2)
-        fit_autoencoders([self], X, FitControl(progress))
-        return self
+    @staticmethod
+    def _engine():
+        from pipelines.reducers.training import fused
 
-    def _check_params(self, n_features: int) -> None:
-        if any(not isinstance(u, (int, np.integer)) or u < 1 for u in self.hidden_layer_sizes):
-            raise ValueError(f"hidden_layer_sizes={self.hidden_layer_sizes!r} must be positive integers.")
-
-    def _resolve_output_activation(self, X: np.ndarray) -> str:
-        """The output activation to train with: "auto" becomes sigmoid for data in [0, 1]."""
-        if self.output_activation != "auto":
-            return self.output_activation
-        return "sigmoid" if X.min() >= 0 and X.max() <= 1 else "linear"
-
-    def _set_fitted(self, weights: list[np.ndarray], feature_mean: np.ndarray, output_activation: str,
-                    history: dict, best_epoch: int, fit_seconds: float, n_features: int) -> None:
-        """Store the trained weights as separate Keras encoder and decoder models (used by the trainer)."""
-        from pipelines.reducers.keras_models import build_decoder, build_encoder
-
-        hidden = tuple(self.hidden_layer_sizes)
-        self.encoder_ = build_encoder(n_features, self.n_components, hidden, self.activation, feature_mean)
-        self.decoder_ = build_decoder(self.n_components, n_features, hidden, self.activation, output_activation)
-        n_encoder_weights = 2 * (len(hidden) + 1)
-        self.encoder_.set_weights([*self.encoder_.get_weights()[:-n_encoder_weights], *weights[:n_encoder_weights]])
-        self.decoder_.set_weights(weights[n_encoder_weights:])
-        self.output_activation_ = output_activation
-        self.history_ = history
-        self.n_epochs_ = len(history["loss"])
-        self.best_epoch_ = best_epoch + 1
-        self.fit_seconds_ = fit_seconds
-        self.n_features_in_ = n_features
+        return fused
 
 
-def fit_group(estimators: Sequence[Autoencoder], X: np.ndarray, control: FitControl) -> None:
-    """Fit autoencoders that share training settings (any bottleneck sizes) in one compiled computation."""
-    X = validate_data(estimators[0], X, dtype=np.float32, ensure_min_samples=2)
-    fit_autoencoders(estimators, X, control)
+class KerasAutoencoder(TrainedAutoencoder):
+    """What every Keras-engine autoencoder shares; subclasses define `__init__` (their parameters), their constraints,
+    `_build` and `_trainer`, and may add checks against the data in `_check_params`."""
+
+    @staticmethod
+    def _engine():
+        from pipelines.reducers.training import keras_engine  # imports TensorFlow
+
+        return keras_engine
+
+    def _build(self, n_features: int, feature_mean: np.ndarray, output_activation: str, output_bias: np.ndarray):
+        """(encoder, decoder) for this bottleneck size."""
+        raise NotImplementedError
+
+    def _trainer(self, encoders, decoders, data_in_unit_range: bool):
+        """The family's `keras.Model` (from keras_engine) that trains `encoders` and `decoders` together."""
+        raise NotImplementedError
 
 
 def estimate_cost(params: Mapping[str, object], n_rows: int, n_features: int, sizes: Sequence[int]) -> Estimate:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import math
 from typing import Mapping, Sequence
 
+from sklearn.utils._param_validation import StrOptions
+
 from pipelines.cost import FLOPS_PER_SECOND, Estimate
-from pipelines.reducers import autoencoder, keras_autoencoder
-from pipelines.reducers.keras_autoencoder import KerasAutoencoder
+from pipelines.reducers import autoencoder
+from pipelines.reducers.autoencoder import ACTIVATIONS, KerasAutoencoder, PositiveIntegers
 from pipelines.reducers.method import Method
 from pipelines.reducers.settings import Setting
+from pipelines.reducers.training.architectures import conv_decoder, conv_encoder
 
 AUGMENTATIONS = ("auto", "shift", "none")
 SHIFT_FROM_SIDE = 16  # "auto" shifts images at least this many pixels on each side: on 8×8 digits a pixel is too much
@@ -32,6 +35,14 @@ class ConvAutoencoder(KerasAutoencoder):
     each direction (a fresh random shift per image and step; test images are never changed); "auto" does so
     for images of at least SHIFT_FROM_SIDE pixels a side."""
 
+    _parameter_constraints: dict = {
+        **KerasAutoencoder._parameter_constraints,
+        "filters": [PositiveIntegers(min_length=1)],
+        "activation": [StrOptions({"linear", *ACTIVATIONS})],
+        "augmentation": [StrOptions(set(AUGMENTATIONS))],
+        "image_shape": [None, PositiveIntegers(min_length=2, max_length=2)],  # (height, width); must hold the features
+    }
+
     def __init__(self, n_components: int = 2, filters: Sequence[int] = (32, 64), activation: str = "relu",
                  augmentation: str = "auto", image_shape: Sequence[int] | None = None, epochs: int = 20,
                  batch_size: int = 32, learning_rate: float = 2e-3, validation_fraction: float = 0.1,
@@ -51,25 +62,22 @@ class ConvAutoencoder(KerasAutoencoder):
         self.random_state = random_state
 
     def _check_params(self, n_features: int) -> None:
-        if not self.filters or any(int(f) < 1 for f in self.filters):
-            raise ValueError(f"filters={self.filters!r} must be one or more positive integers.")
-        if self.augmentation not in AUGMENTATIONS:
-            raise ValueError(f"augmentation={self.augmentation!r} must be one of {', '.join(AUGMENTATIONS)}.")
+        super()._check_params(n_features)
         height, width = image_shape_of(n_features, self.image_shape)
         if height * width != n_features:
             raise ValueError(f"image_shape={self.image_shape!r} does not hold {n_features} features.")
 
-    def _build(self, families, n_features, feature_mean, output_activation, output_bias):
+    def _build(self, n_features, feature_mean, output_activation, output_bias):
         shape, filters, seed = image_shape_of(n_features, self.image_shape), tuple(self.filters), int(self.random_state)
-        return (families.conv_encoder(shape, self.n_components, filters, self.activation, feature_mean, seed),
-                families.conv_decoder(self.n_components, shape, filters, self.activation, output_activation,
-                                      output_bias, seed))
+        return (conv_encoder(shape, self.n_components, filters, self.activation, feature_mean, seed),
+                conv_decoder(self.n_components, shape, filters, self.activation, output_activation, output_bias, seed))
 
-    def _trainer(self, families, encoders, decoders, data_in_unit_range):
+    def _trainer(self, encoders, decoders, data_in_unit_range):
+        from pipelines.reducers.training.keras_engine import PlainAutoencoders
+
         shape = image_shape_of(encoders[0].input_shape[-1], self.image_shape)
         shift = self.augmentation == "shift" or (self.augmentation == "auto" and min(shape) >= SHIFT_FROM_SIDE)
-        return families.PlainAutoencoders(encoders, decoders, seed=int(self.random_state),
-                                          shift_images=shape if shift else None)
+        return PlainAutoencoders(encoders, decoders, seed=int(self.random_state), shift_images=shape if shift else None)
 
 
 def estimate_cost(params: Mapping[str, object], n_rows: int, n_features: int, sizes: Sequence[int]) -> Estimate:
@@ -105,4 +113,4 @@ METHOD = Method(
                       f"auto: shift images of at least {SHIFT_FROM_SIDE} pixels a side.", choices=AUGMENTATIONS),
               *autoencoder.training_settings(DEFAULTS)),
     trained_by_gradient=True, needs_images=True, default_on=False, relative_cost=4.0,
-    fit_group=keras_autoencoder.fit_group, estimate_cost=estimate_cost)
+    fit_group=autoencoder.fit_group, estimate_cost=estimate_cost)

@@ -2,12 +2,16 @@
 structure that survives noise rather than copying its input."""
 from __future__ import annotations
 
+from numbers import Real
 from typing import Sequence
 
-from pipelines.reducers import autoencoder, keras_autoencoder
-from pipelines.reducers.keras_autoencoder import KerasAutoencoder
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from pipelines.reducers import autoencoder
+from pipelines.reducers.autoencoder import ACTIVATIONS, KerasAutoencoder, PositiveIntegers
 from pipelines.reducers.method import Method
 from pipelines.reducers.settings import Setting
+from pipelines.reducers.training.architectures import dense_decoder, dense_encoder
 
 NOISES = ("gaussian", "masking")
 
@@ -16,6 +20,16 @@ class DenoisingAutoencoder(KerasAutoencoder):
     """Dense autoencoder trained on MSE between its reconstruction of a corrupted training input and the clean
     input: Gaussian noise of standard deviation `noise_level` (in the data's scaled units) or masking, each feature
     zeroed with probability `noise_level`. Validation and test inputs are never corrupted."""
+
+    _parameter_constraints: dict = {
+        **KerasAutoencoder._parameter_constraints,
+        "hidden_layer_sizes": [PositiveIntegers()],
+        "activation": [StrOptions({"linear", *ACTIVATIONS})],
+        "noise": [StrOptions(set(NOISES))],
+        # Below 1 for both kinds: masking every feature leaves nothing to rebuild from, and Gaussian noise of a
+        # standard deviation of one scaled unit or more drowns the data.
+        "noise_level": [Interval(Real, 0, 1, closed="left")],
+    }
 
     def __init__(self, n_components: int = 2, hidden_layer_sizes: Sequence[int] = (128, 64), activation: str = "elu",
                  noise: str = "gaussian", noise_level: float = 0.1, epochs: int = 60, batch_size: int = 128,
@@ -35,21 +49,17 @@ class DenoisingAutoencoder(KerasAutoencoder):
         self.tol = tol
         self.random_state = random_state
 
-    def _check_params(self, n_features: int) -> None:
-        if self.noise not in NOISES:
-            raise ValueError(f"noise={self.noise!r} must be one of {', '.join(NOISES)}.")
-        if not 0 <= self.noise_level < (1 if self.noise == "masking" else float("inf")):
-            raise ValueError(f"noise_level={self.noise_level!r} is out of range for {self.noise} noise.")
-
-    def _build(self, families, n_features, feature_mean, output_activation, output_bias):
+    def _build(self, n_features, feature_mean, output_activation, output_bias):
         hidden, seed = tuple(self.hidden_layer_sizes), int(self.random_state)
-        return (families.dense_encoder(n_features, self.n_components, hidden, self.activation, feature_mean, seed),
-                families.dense_decoder(self.n_components, n_features, hidden, self.activation, output_activation,
-                                       output_bias, seed))
+        return (dense_encoder(n_features, self.n_components, hidden, self.activation, feature_mean, seed),
+                dense_decoder(self.n_components, n_features, hidden, self.activation, output_activation, output_bias,
+                              seed))
 
-    def _trainer(self, families, encoders, decoders, data_in_unit_range):
-        return families.DenoisingAutoencoders(encoders, decoders, seed=int(self.random_state), noise=self.noise,
-                                              level=self.noise_level)
+    def _trainer(self, encoders, decoders, data_in_unit_range):
+        from pipelines.reducers.training.keras_engine import DenoisingAutoencoders
+
+        return DenoisingAutoencoders(encoders, decoders, seed=int(self.random_state), noise=self.noise,
+                                     level=self.noise_level)
 
 
 DEFAULTS = DenoisingAutoencoder().get_params()
@@ -67,5 +77,5 @@ METHOD = Method(
                       "Gaussian noise in the data's scaled units, or the share of features masked.",
                       low=0.0, high=0.95),
               *autoencoder.training_settings(DEFAULTS)),
-    trained_by_gradient=True, default_on=False, relative_cost=2.5, fit_group=keras_autoencoder.fit_group,
+    trained_by_gradient=True, default_on=False, relative_cost=2.5, fit_group=autoencoder.fit_group,
     estimate_cost=autoencoder.estimate_cost)

@@ -50,7 +50,7 @@ def load_attributes(owner: object, folder: Path, stem: str = "state") -> None:
         for name in arrays.files:
             setattr(owner, name, arrays[name])
     if description["models"]:
-        from pipelines.reducers.keras_runtime import keras_module
+        from pipelines.reducers.training.keras_runtime import keras_module
 
         keras = keras_module()
         for name in description["models"]:

@@ -2,15 +2,18 @@
 and it can generate new samples by decoding draws from that prior."""
 from __future__ import annotations
 
+from numbers import Real
 from typing import Sequence
 
 import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from pipelines.reducers import autoencoder, keras_autoencoder
-from pipelines.reducers.keras_autoencoder import KerasAutoencoder
+from pipelines.reducers import autoencoder
+from pipelines.reducers.autoencoder import ACTIVATIONS, KerasAutoencoder, PositiveIntegers
 from pipelines.reducers.method import Method
 from pipelines.reducers.settings import Setting
+from pipelines.reducers.training.architectures import dense_decoder, dense_encoder
 
 
 class VariationalAutoencoder(KerasAutoencoder):
@@ -19,6 +22,13 @@ class VariationalAutoencoder(KerasAutoencoder):
     The reconstruction term is a Bernoulli likelihood (cross-entropy) for data in [0, 1] and a unit-variance
     Gaussian (half the squared error) for standardised data, summed over features. `transform` returns z_mean,
     `inverse_transform` decodes codes, and `sample` decodes draws from the prior N(0, I)."""
+
+    _parameter_constraints: dict = {
+        **KerasAutoencoder._parameter_constraints,
+        "hidden_layer_sizes": [PositiveIntegers()],
+        "activation": [StrOptions({"linear", *ACTIVATIONS})],
+        "beta": [Interval(Real, 0, None, closed="left")],
+    }
 
     def __init__(self, n_components: int = 2, hidden_layer_sizes: Sequence[int] = (128, 64), activation: str = "elu",
                  beta: float = 1.0, epochs: int = 60, batch_size: int = 128, learning_rate: float = 2e-3,
@@ -37,20 +47,17 @@ class VariationalAutoencoder(KerasAutoencoder):
         self.tol = tol
         self.random_state = random_state
 
-    def _check_params(self, n_features: int) -> None:
-        if not self.beta >= 0:
-            raise ValueError(f"beta={self.beta!r} must be zero or positive.")
-
-    def _build(self, families, n_features, feature_mean, output_activation, output_bias):
+    def _build(self, n_features, feature_mean, output_activation, output_bias):
         hidden, seed = tuple(self.hidden_layer_sizes), int(self.random_state)
-        return (families.dense_encoder(n_features, self.n_components, hidden, self.activation, feature_mean, seed,
-                                       heads=2),
-                families.dense_decoder(self.n_components, n_features, hidden, self.activation, output_activation,
-                                       output_bias, seed))
+        return (dense_encoder(n_features, self.n_components, hidden, self.activation, feature_mean, seed, heads=2),
+                dense_decoder(self.n_components, n_features, hidden, self.activation, output_activation, output_bias,
+                              seed))
 
-    def _trainer(self, families, encoders, decoders, data_in_unit_range):
-        return families.VariationalAutoencoders(encoders, decoders, seed=int(self.random_state), beta=self.beta,
-                                                bernoulli=data_in_unit_range)
+    def _trainer(self, encoders, decoders, data_in_unit_range):
+        from pipelines.reducers.training.keras_engine import VariationalAutoencoders
+
+        return VariationalAutoencoders(encoders, decoders, seed=int(self.random_state), beta=self.beta,
+                                       bernoulli=data_in_unit_range)
 
     def sample(self, n: int, random_state: int = 0) -> np.ndarray:
         """`n` new samples: decoded draws from the prior N(0, I), the same for the same `random_state`."""
@@ -74,4 +81,4 @@ METHOD = Method(
               *autoencoder.training_settings(DEFAULTS)),
     trained_by_gradient=True, can_sample=True, default_on=False, relative_cost=3.0,
     loss_units="per sample: reconstruction (negative log-likelihood, summed over features) + β·KL",
-    fit_group=keras_autoencoder.fit_group, estimate_cost=autoencoder.estimate_cost)
+    fit_group=autoencoder.fit_group, estimate_cost=autoencoder.estimate_cost)

@@ -17,7 +17,7 @@ def keras_module():
 
     # Same seed, same numbers: forbid nondeterministic kernels (costs nothing measurable on the CPU).
     tf.config.experimental.enable_op_determinism()
-    from pipelines.reducers import keras_families  # noqa: F401  (registers the custom layers saved models use)
+    from pipelines.reducers.training import keras_engine  # noqa: F401  (registers the custom layers saved models use)
 
     # TensorFlow leaves some 400,000 objects the garbage collector would rescan in every full collection (0.2 s
     # each, during later page reruns); they live as long as the process, so exempt them from collection.

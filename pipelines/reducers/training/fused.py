@@ -13,35 +13,22 @@ train together and each equals the same model trained alone.
 """
 from __future__ import annotations
 
-import math
+import functools
 import time
 from typing import Sequence
 
 import numpy as np
 
-from pipelines.cost import FLOPS_PER_SECOND, dense_layer_widths
-from pipelines.reducers.keras_runtime import keras_module
+from pipelines.cost import FLOPS_PER_SECOND
 from pipelines.reducers.method import FitControl
+from pipelines.reducers.training import outputs
+from pipelines.reducers.training.architectures import dense_decoder, dense_encoder, dense_layer_widths
+from pipelines.reducers.training.batches import effective_batch_size, validation_rows
+from pipelines.reducers.training.early_stopping import EarlyStopping
+from pipelines.reducers.training.keras_runtime import keras_module
+from pipelines.reducers.training.progress import EpochProgress
 
 MAX_SECONDS_BETWEEN_STOP_CHECKS = 0.5
-MIN_STEPS_PER_EPOCH = 32  # small datasets (iris: 120 training rows) would otherwise get too few steps to converge
-
-
-def validation_rows(n_rows: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray | None]:
-    """Row indices of a seeded random hold-out of `fraction` of the rows for early stopping: (fit rows, validation
-    rows), the validation rows None when there are too few rows."""
-    n_val = int(round(fraction * n_rows))
-    if fraction <= 0 or n_val < 1 or n_rows - n_val < 2:
-        return np.arange(n_rows), None
-    order = np.random.default_rng(seed).permutation(n_rows)
-    return order[n_val:], order[:n_val]
-
-
-def effective_batch_size(batch_size: int, n_rows: int) -> int:
-    """`batch_size`, made smaller on small data so that every epoch takes at least MIN_STEPS_PER_EPOCH steps."""
-    return max(1, min(batch_size, n_rows // MIN_STEPS_PER_EPOCH))
-
-
 class _StackedAutoencoders:
     """The weights of m same-architecture autoencoders, padded to the largest bottleneck."""
 
@@ -99,43 +86,7 @@ class _StackedAutoencoders:
         return out
 
 
-class _EarlyStopping:
-    """Per-model bookkeeping: loss history, best epoch, whether it has stopped."""
-
-    def __init__(self, patience: int, tol: float):
-        self.patience, self.tol = patience, tol
-        self.best, self.best_epoch, self.stopped = np.inf, 0, False
-        self.last_real_improvement, self.last_improved_epoch = np.inf, 0
-        self.history: dict[str, list[float]] = {"loss": [], "val_loss": []}
-
-    def update(self, epoch: int, train_loss: float, monitored: float, has_validation: bool) -> bool:
-        """Record one epoch; True when this epoch is the best so far (its weights should be kept)."""
-        self.history["loss"].append(train_loss)
-        if has_validation:
-            self.history["val_loss"].append(monitored)
-        improved = monitored < self.best
-        if improved:
-            self.best, self.best_epoch = monitored, epoch
-        # Patience restarts only on a real improvement, so a slow creep cannot keep training alive forever.
-        if monitored < self.last_real_improvement * (1.0 - self.tol):
-            self.last_real_improvement, self.last_improved_epoch = monitored, epoch
-        elif self.patience and epoch - self.last_improved_epoch >= self.patience:
-            self.stopped = True
-        return improved
-
-
-def progress_message(epoch: int, epochs: int, seconds_since_first_epoch: float) -> str:
-    """What trains and, once the pace is known, at most how long is left (early stopping may end sooner)."""
-    if epoch == 0:
-        return f"epoch 1/{epochs} (compiled; timing the next epochs)"
-    left = seconds_since_first_epoch / epoch * (epochs - epoch - 1)
-    if epoch + 1 == epochs:
-        return f"epoch {epochs}/{epochs}, finishing"
-    # Rounded up, so the estimate never reads 0 s while epochs remain.
-    return f"epoch {epoch + 1}/{epochs}, " + (f"at most {math.ceil(left)} s left" if left >= 1 else "under 1 s left")
-
-
-def fit_autoencoders(estimators: Sequence, X: np.ndarray, control: FitControl) -> None:
+def train(estimators: Sequence, X: np.ndarray, control: FitControl) -> None:
     """Fit every `Autoencoder` in `estimators` on `X` at once; they may differ only in `n_components` and
     `random_state`.
 
@@ -145,8 +96,6 @@ def fit_autoencoders(estimators: Sequence, X: np.ndarray, control: FitControl) -
     if any({**est.get_params(), **dict.fromkeys(varying)} != shared for est in estimators[1:]):
         raise ValueError("Autoencoders trained together may differ only in n_components and random_state; fit "
                          "them separately.")
-    for est in estimators:
-        est._validate_params_for(X)
     first = estimators[0]
     keras = keras_module()
     import tensorflow as tf
@@ -159,12 +108,9 @@ def fit_autoencoders(estimators: Sequence, X: np.ndarray, control: FitControl) -
     fit_rows = np.stack([rows[seed][0] for seed in distinct])  # (seeds, n_fit)
     has_validation = rows[distinct[0]][1] is not None
     n_fit = fit_rows.shape[1]
-    output_activation = first._resolve_output_activation(X)  # of the data, so the same for every seed
+    output_activation = outputs.output_activation(first.output_activation, X)  # of all rows: the same for every seed
     feature_means = np.stack([X[rows[seed][0]].mean(axis=0) for seed in seeds])  # (m, n_features)
-    output_bias = feature_means
-    if output_activation == "sigmoid":
-        clipped = np.clip(feature_means, 1e-3, 1 - 1e-3)
-        output_bias = np.log(clipped / (1 - clipped))  # start at the mean image; the weights stay random
+    output_bias = outputs.output_bias(feature_means, output_activation)
     stack = _StackedAutoencoders(keras, [est.n_components for est in estimators], X.shape[1],
                                  first.hidden_layer_sizes, first.activation, output_activation, output_bias, seeds)
 
@@ -211,11 +157,11 @@ def fit_autoencoders(estimators: Sequence, X: np.ndarray, control: FitControl) -
     # An epoch runs in chunks of steps short enough that a stop request is honoured within about a second.
     step_seconds = 6.0 * stack.n_weights * batch_size / FLOPS_PER_SECOND
     steps_per_call = max(1, min(steps_per_epoch, int(MAX_SECONDS_BETWEEN_STOP_CHECKS / step_seconds)))
-    stoppers = [_EarlyStopping(int(first.patience) if first.early_stopping else 0, float(first.tol))
-                for _ in estimators]
     initial = stack.values()
-    best_weights = [stack.weights_of(i, initial) for i in range(len(estimators))]
-    started = paced_since = time.perf_counter()
+    stoppers = [EarlyStopping(int(first.patience) if first.early_stopping else 0, float(first.tol),
+                              ("loss", "val_loss"), stack.weights_of(i, initial)) for i in range(len(estimators))]
+    progress = EpochProgress(control, epochs)
+    started = time.perf_counter()
     for epoch in range(epochs):
         total = np.zeros(len(estimators), dtype="float32")
         for first_step in range(0, steps_per_epoch, steps_per_call):
@@ -223,20 +169,30 @@ def fit_autoencoders(estimators: Sequence, X: np.ndarray, control: FitControl) -
             end_step = min(first_step + steps_per_call, steps_per_epoch)
             total += train_steps(tf.constant(epoch), tf.constant(first_step), tf.constant(end_step)).numpy()
         train_losses, monitored = total / steps_per_epoch, monitored_losses().numpy()
-        improved = [i for i, stopper in enumerate(stoppers) if not stopper.stopped and stopper.update(
-            epoch, float(train_losses[i]), float(monitored[i]), has_validation=has_validation)]
-        if improved:
-            current = stack.values()
-            for i in improved:
-                best_weights[i] = stack.weights_of(i, current)
-        control.report((epoch + 1) / epochs, progress_message(epoch, epochs, time.perf_counter() - paced_since))
-        if epoch == 0:
-            paced_since = time.perf_counter()  # the pace of later epochs leaves out the one-off compilation
+        current = functools.cache(stack.values)  # copied once, and only when some model has its best epoch
+        for i, stopper in enumerate(stoppers):
+            losses = {"loss": float(train_losses[i]), **({"val_loss": float(monitored[i])} if has_validation else {})}
+            stopper.update(epoch, losses, float(monitored[i]),
+                           lambda i=i, current=current: stack.weights_of(i, current()))
+        progress.epoch_done(epoch)
         if all(s.stopped for s in stoppers):
             break
     seconds = time.perf_counter() - started
 
-    for est, stopper, weights, feature_mean in zip(estimators, stoppers, best_weights, feature_means):
-        est._set_fitted(weights, feature_mean, output_activation, history=stopper.history,
-                        best_epoch=stopper.best_epoch, fit_seconds=seconds,
-                        n_features=X.shape[1])
+    hidden = tuple(first.hidden_layer_sizes)
+    for est, stopper, feature_mean in zip(estimators, stoppers, feature_means):
+        encoder, decoder = _keras_models(stopper.best_weights, est.n_components, X.shape[1], hidden, first.activation,
+                                         output_activation, feature_mean)
+        est._set_fitted(encoder, decoder, output_activation, stopper.history, stopper.best_epoch, seconds, X.shape[1])
+
+
+def _keras_models(weights: list[np.ndarray], k: int, n_features: int, hidden: tuple[int, ...], activation: str,
+                  output_activation: str, feature_mean: np.ndarray):
+    """A model's trained weights (Keras Dense order) as the shared dense encoder and decoder."""
+    encoder = dense_encoder(n_features, k, hidden, activation, feature_mean, seed=0)
+    decoder = dense_decoder(k, n_features, hidden, activation, output_activation, np.zeros(n_features), seed=0)
+    n_encoder_weights = 2 * (len(hidden) + 1)
+    # The encoder's first weights are its centring layer's fixed mean and variance, not trained.
+    encoder.set_weights([*encoder.get_weights()[:-n_encoder_weights], *weights[:n_encoder_weights]])
+    decoder.set_weights(weights[n_encoder_weights:])
+    return encoder, decoder

@@ -1,21 +1,29 @@
-"""The general Keras training path: autoencoder families as `keras.Model`s with their own `train_step`.
+"""The Keras engine: autoencoder families as `keras.Model`s with their own `train_step`, trained by `train`.
 
 A family (plain, denoising, variational) trains several bottleneck sizes at once as branches of one model: each
 branch has its own encoder, decoder and named losses, and the summed total gives every weight its own branch's
 gradient, so a branch trains as if alone (Adam scales each weight separately). Keras callbacks stop each branch
-early on its own validation loss and keep its best weights, report progress and honour a stop flag.
+by the shared early-stopping rule on its own validation loss, report progress and honour a stop flag. The seeded
+validation hold-out, batch sizes and cosine-decayed Adam are the fused engine's.
 
 Imported only when a Keras-path model is built, trained or loaded: it imports Keras (and TensorFlow). Its custom
 layer is registered, so saved models load with `safe_mode=True`.
 """
 from __future__ import annotations
 
-import math
+import time
 from typing import Callable, Sequence
 
 import keras
 import numpy as np
 from keras import ops
+
+from pipelines.reducers.method import FitControl
+from pipelines.reducers.training import outputs
+from pipelines.reducers.training.architectures import layer_seed
+from pipelines.reducers.training.batches import effective_batch_size, validation_rows
+from pipelines.reducers.training.early_stopping import EarlyStopping
+from pipelines.reducers.training.progress import EpochProgress
 
 PACKAGE = "latent_lab"
 
@@ -36,85 +44,6 @@ class Sampling(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "seed": self.seed}
-
-
-def layer_seed(seed: int, layer: int) -> int:
-    """A seed for one layer's (or one noise stream's) draws, independent across layers and training seeds: seed + layer
-    would give repeat s + 1 the streams of repeat s's next layer."""
-    return int(np.random.SeedSequence([int(seed), int(layer)]).generate_state(1)[0] % (2**31 - 1))
-
-
-def _dense(units: int, activation: str, seed: int, name: str) -> keras.layers.Dense:
-    return keras.layers.Dense(units, activation=activation, name=name,
-                              kernel_initializer=keras.initializers.GlorotUniform(seed=seed))
-
-
-def dense_encoder(n_features: int, k: int, hidden: Sequence[int], activation: str, feature_mean: np.ndarray,
-                  seed: int, heads: int = 1) -> keras.Model:
-    """Centred features through dense hidden layers to `heads` linear outputs of k codes (2 for a VAE: mean and
-    log-variance)."""
-    inputs = keras.Input((n_features,), name="features")
-    x = keras.layers.Normalization(mean=feature_mean, variance=np.ones_like(feature_mean), name="center")(inputs)
-    for i, units in enumerate(hidden):
-        x = _dense(units, activation, layer_seed(seed, i), f"hidden_{i}")(x)
-    names = ["codes"] if heads == 1 else ["z_mean", "z_log_var"]
-    outputs = [_dense(k, "linear", layer_seed(seed, 100 + j), name)(x) for j, name in enumerate(names)]
-    return keras.Model(inputs, outputs[0] if heads == 1 else outputs, name="encoder")
-
-
-def dense_decoder(k: int, n_features: int, hidden: Sequence[int], activation: str, output_activation: str,
-                  output_bias: np.ndarray, seed: int) -> keras.Model:
-    """Codes through the mirrored hidden layers back to the features."""
-    codes = keras.Input((k,), name="codes")
-    x = codes
-    for i, units in enumerate(reversed(hidden)):
-        x = _dense(units, activation, layer_seed(seed, 200 + i), f"hidden_{i}")(x)
-    outputs = keras.layers.Dense(n_features, activation=output_activation, name="reconstruction",
-                                 kernel_initializer=keras.initializers.GlorotUniform(seed=layer_seed(seed, 300)),
-                                 bias_initializer=keras.initializers.Constant(output_bias))(x)
-    return keras.Model(codes, outputs, name="decoder")
-
-
-def conv_encoder(image_shape: tuple[int, int], k: int, filters: Sequence[int], activation: str,
-                 feature_mean: np.ndarray, seed: int) -> keras.Model:
-    """Flat pixels as an image, strided 3×3 convolutions halving it per layer, then a dense bottleneck of k codes."""
-    height, width = image_shape
-    inputs = keras.Input((height * width,), name="features")
-    x = keras.layers.Normalization(mean=feature_mean, variance=np.ones_like(feature_mean), name="center")(inputs)
-    x = keras.layers.Reshape((height, width, 1))(x)
-    for i, channels in enumerate(filters):
-        x = keras.layers.Conv2D(channels, 3, strides=2, padding="same", activation=activation, name=f"conv_{i}",
-                                kernel_initializer=keras.initializers.GlorotUniform(seed=layer_seed(seed, i)))(x)
-    x = keras.layers.Flatten()(x)
-    codes = _dense(k, "linear", layer_seed(seed, 100), "codes")(x)
-    return keras.Model(inputs, codes, name="encoder")
-
-
-def conv_decoder(k: int, image_shape: tuple[int, int], filters: Sequence[int], activation: str,
-                 output_activation: str, output_bias: np.ndarray, seed: int) -> keras.Model:
-    """Codes to the encoder's smallest feature map, transposed convolutions doubling it back (mirroring the
-    encoder), cropped to the image, flattened to pixels."""
-    height, width = image_shape
-    scale = 2 ** len(filters)
-    small = (math.ceil(height / scale), math.ceil(width / scale))
-    codes = keras.Input((k,), name="codes")
-    x = _dense(small[0] * small[1] * filters[-1], activation, layer_seed(seed, 200), "expand")(codes)
-    x = keras.layers.Reshape((*small, filters[-1]))(x)
-    # The encoder's layers in reverse: each transposed convolution doubles the map and goes to the channels the
-    # encoder had at that size, the last one to the single pixel channel.
-    outputs = [*reversed(filters[:-1]), 1]
-    for i, channels in enumerate(outputs):
-        last = i == len(outputs) - 1
-        x = keras.layers.Conv2DTranspose(channels, 3, strides=2, padding="same",
-                                         activation="linear" if last else activation, name=f"deconv_{i}",
-                                         kernel_initializer=keras.initializers.GlorotUniform(
-                                             seed=layer_seed(seed, 300 + i)))(x)
-    x = keras.layers.Cropping2D(((0, small[0] * scale - height), (0, small[1] * scale - width)))(x)
-    x = keras.layers.Flatten()(x)
-    # The mean image as a fixed offset before the output activation, so training starts from the mean image.
-    outputs = keras.layers.Activation(output_activation, name="reconstruction")(
-        keras.layers.Rescaling(1.0, offset=output_bias.astype("float32"), name="mean_image")(x))
-    return keras.Model(codes, outputs, name="decoder")
 
 
 class BranchedAutoencoder(keras.Model):
@@ -246,55 +175,39 @@ class VariationalAutoencoders(BranchedAutoencoder):
 
 
 class BranchEarlyStopping(keras.callbacks.Callback):
-    """Early stopping per branch: each keeps its own history, best epoch and best weights, and stops improving
-    the record once its patience runs out, exactly when it would have stopped alone; training ends when every
-    branch has stopped, and each branch gets its best weights back."""
+    """The shared early-stopping rule per branch, so each stops exactly when it would have alone; training ends
+    when every branch has stopped, and `restore` gives each branch its best weights back."""
 
     def __init__(self, terms: Sequence[str], n_branches: int, patience: int, tol: float, has_validation: bool,
-                 report: Callable[[int, list[dict]], None]):
+                 progress: EpochProgress):
         super().__init__()
-        self.terms, self.n, self.patience, self.tol = terms, n_branches, patience, tol
-        self.has_validation, self.report = has_validation, report
-        self.histories = [{**{t: [] for t in terms}, **({f"val_{t}": [] for t in terms} if has_validation else {})}
-                          for _ in range(n_branches)]
-        self.best = [math.inf] * n_branches
-        self.best_epoch = [0] * n_branches
-        self.last_real = [math.inf] * n_branches
-        self.last_improved = [0] * n_branches
-        self.stopped = [False] * n_branches
-        self.best_weights: list[list[np.ndarray]] = []  # the initial weights until an epoch improves on them
+        self.has_validation, self.progress = has_validation, progress
+        self.names = [*terms, *(f"val_{t}" for t in terms if has_validation)]
+        self.n, self.patience, self.tol = n_branches, patience, tol
+        self.branches: list[EarlyStopping] = []
 
     def on_train_begin(self, logs=None):
-        self.best_weights = [[np.array(w) for w in self._weights(i)] for i in range(self.n)]
+        self.branches = [EarlyStopping(self.patience, self.tol, self.names, self._weights(i)) for i in range(self.n)]
 
-    def _weights(self, i: int) -> list:
+    def _weights(self, i: int) -> list[np.ndarray]:
+        return [np.array(w) for w in self._variables(i)]
+
+    def _variables(self, i: int) -> list:
         return self.model.encoders[i].weights + self.model.decoders[i].weights
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
-        for i in range(self.n):
-            if self.stopped[i]:
-                continue
-            for name in self.histories[i]:
-                term, split = (name[4:], "val_") if name.startswith("val_") else (name, "")
-                self.histories[i][name].append(float(logs[f"{split}{term}_{i}"]))
-            monitored = self.histories[i]["val_loss" if self.has_validation else "loss"][-1]
-            if monitored < self.best[i]:  # never true for NaN: a diverged branch keeps its last finite weights
-                self.best[i], self.best_epoch[i] = monitored, epoch
-                self.best_weights[i] = [np.array(w) for w in self._weights(i)]
-            if monitored < self.last_real[i] * (1.0 - self.tol):
-                self.last_real[i], self.last_improved[i] = monitored, epoch
-            elif self.patience and epoch - self.last_improved[i] >= self.patience:
-                self.stopped[i] = True
-            if not math.isfinite(monitored):
-                self.stopped[i] = True  # diverged: keep the last finite weights and say so in the scores
-        self.report(epoch, self.histories)
-        if all(self.stopped):
+        for i, branch in enumerate(self.branches):
+            losses = {name: float(logs[f"{name}_{i}"]) for name in self.names}
+            branch.update(epoch, losses, losses["val_loss" if self.has_validation else "loss"],
+                          lambda i=i: self._weights(i))
+        self.progress.epoch_done(epoch)
+        if all(branch.stopped for branch in self.branches):
             self.model.stop_training = True
 
     def restore(self) -> None:
-        for i in range(self.n):
-            for variable, value in zip(self._weights(i), self.best_weights[i]):
+        for i, branch in enumerate(self.branches):
+            for variable, value in zip(self._variables(i), branch.best_weights):
                 variable.assign(value)
 
 
@@ -307,3 +220,49 @@ class StopFlag(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         self.check()
+
+
+def train(estimators: Sequence, X: np.ndarray, control: FitControl) -> None:
+    """Fit Keras-path autoencoders of one family that differ only in `n_components`, together in one model.
+
+    `control` hears of every epoch and may stop training after any batch (TrainingStopped; nothing is kept)."""
+    shared = {**estimators[0].get_params(), "n_components": None}
+    if any(type(est) is not type(estimators[0]) or {**est.get_params(), "n_components": None} != shared
+           for est in estimators[1:]):
+        raise ValueError("Autoencoders trained together may differ only in n_components; fit them separately.")
+    first = estimators[0]
+    import tensorflow as tf
+
+    X = np.asarray(X, dtype="float32")
+    seed = int(first.random_state)
+    fit_rows, validation = validation_rows(len(X), first.validation_fraction if first.early_stopping else 0.0, seed)
+    X_fit = X[fit_rows]
+    feature_mean = X_fit.mean(axis=0)
+    output_activation = outputs.output_activation("auto", X)
+    output_bias = outputs.output_bias(feature_mean, output_activation)
+    built = [est._build(X.shape[1], feature_mean, output_activation, output_bias) for est in estimators]
+    encoders, decoders = [b[0] for b in built], [b[1] for b in built]
+    model = first._trainer(encoders, decoders, outputs.in_unit_range(X))
+
+    batch_size = effective_batch_size(int(first.batch_size), len(X_fit))
+    steps_per_epoch = len(X_fit) // batch_size
+    epochs = int(first.epochs)
+    schedule = keras.optimizers.schedules.CosineDecay(float(first.learning_rate),
+                                                      decay_steps=epochs * steps_per_epoch, alpha=0.01)
+    # Keras cannot compile these models with XLA (it falls back with a warning), so they run as TensorFlow graphs.
+    model.compile(optimizer=keras.optimizers.Adam(schedule), jit_compile=False)
+    batches = (tf.data.Dataset.from_tensor_slices(X_fit)
+               .shuffle(len(X_fit), seed=seed, reshuffle_each_iteration=True)
+               .batch(batch_size, drop_remainder=True))
+    validation_data = None if validation is None else tf.data.Dataset.from_tensor_slices(X[validation]).batch(1024)
+
+    started = time.perf_counter()
+    stopping = BranchEarlyStopping(model.terms, len(estimators), int(first.patience) if first.early_stopping else 0,
+                                   float(first.tol), validation is not None, EpochProgress(control, epochs))
+    control.stop_if_asked()
+    model.fit(batches, epochs=epochs, validation_data=validation_data, verbose=0, shuffle=False,
+              callbacks=[StopFlag(control.stop_if_asked), stopping])
+    stopping.restore()
+    seconds = time.perf_counter() - started
+    for est, encoder, decoder, branch in zip(estimators, encoders, decoders, stopping.branches):
+        est._set_fitted(encoder, decoder, output_activation, branch.history, branch.best_epoch, seconds, X.shape[1])
