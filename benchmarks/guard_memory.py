@@ -1,7 +1,7 @@
 """Peak memory under the largest settings the cost guard allows, on mnist-5k (issue 8, item 1).
 
 Finds the widest single hidden layer the guard accepts for the nonlinear autoencoder on mnist-5k at the
-dashboard's default sweep sizes, trains it the way a dashboard job does (the same `RunStore.load_or_execute`
+dashboard's default sweep sizes, trains it the way a dashboard job does (the same `runs.load_or_fit_repeats`
 path, with a stop flag), stops it after a few epochs (memory peaks in the first epoch: weights, Adam's moments
 and the best weights are all allocated by then), and prints the process's peak resident memory.
 
@@ -20,6 +20,7 @@ import harness
 from pipelines import InputError, TrainingStopped, load_dataset, prepare, run_spec, tasks
 from pipelines.cost import limits
 from pipelines.reducers import FitControl
+from pipelines.runs import load_or_fit_repeats
 from pipelines.store import RunStore
 
 TARGET_GB = 1.5
@@ -61,7 +62,7 @@ def main() -> None:
     control = FitControl(progress, lambda: time.monotonic() - began > seconds)
     with tempfile.TemporaryDirectory() as folder:
         try:
-            RunStore(folder).load_or_execute(spec, data, control)
+            load_or_fit_repeats([spec], data, RunStore(folder), control)
             ended = "finished"
         except TrainingStopped:
             ended = f"stopped after {time.monotonic() - began:.0f} s"

@@ -15,8 +15,9 @@ from pipelines.preprocessing import PreparedData, prepare
 from pipelines.reducers import METHODS, FitControl
 from pipelines.reducers.method import ProgressCallback
 from pipelines.repeats import repeat_seeds, repeats_to_fit
+from pipelines.resolver import resolve
 from pipelines.run_spec import RunSpec
-from pipelines.tasks import Executor, InProcessExecutor, ProgressEvent, TaskResult, check_seeds, plan
+from pipelines.tasks import Executor, ProgressEvent, TaskResult, check_seeds, plan
 
 if TYPE_CHECKING:
     from pipelines.store import RunStore
@@ -69,7 +70,9 @@ def load_or_fit_repeats(specs: Sequence[RunSpec], data: PreparedData, store: "Ru
         split_data = data if split == data.seed else prepare(data.dataset, test_size=data.test_size, seed=split)
         part = control if len(by_split) == 1 else control.scaled(
             i / len(by_split), 1 / len(by_split), f"split {i + 1} of {len(by_split)}: ")
-        results.update((result.spec.key, result) for result in store.load_or_execute_together(group, split_data, part))
+        results.update((result.spec.key, result) for result in resolve(
+            group, split_data, store, on_event=lambda event, part=part: part.report(event.fraction, event.message),
+            should_stop=part.should_stop))
     return [results[spec.key] for spec in specs]
 
 
@@ -96,18 +99,8 @@ def run(dataset: Dataset, methods: Sequence[str], bottlenecks: Sequence[int], *,
                 overall = sum(weights[k] * f for k, f in done.items()) / sum(weights.values())
                 progress(min(1.0, overall), f"{label}: {event.message}")
 
-    results: dict[str, TaskResult] = {}
-    for data, part in parts:
-        for spec in part:
-            stored = store.load(spec, data) if store is not None else None
-            if stored is not None:
-                results[spec.key] = stored
-                on_event(ProgressEvent(spec.key, 1.0, "loaded from the run store"))
-        missing = [spec for spec in part if spec.key not in results]
-        for result in (executor or InProcessExecutor()).map(missing, data, on_event):
-            if store is not None:
-                store.save(result)
-            results[result.spec.key] = result
+    results = {result.spec.key: result for data, part in parts for result in resolve(part, data, store, executor,
+                                                                                        on_event)}
     ordered = [results[spec.key] for spec in specs]
     repeats: dict[int, Models] = {}
     for result in ordered:

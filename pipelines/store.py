@@ -6,7 +6,7 @@ command line and the dashboard plan the same tasks, so each reuses the other's r
 temporary folder and renamed into place, so a reader sees a whole entry or none. The store never deletes what it
 cannot prove damaged: an entry whose manifest is missing or unreadable, or whose files do not match it, is moved to
 the `.damaged` folder (listed by `damaged()`, removed only by the user) and recomputed; any other error while
-loading propagates. A lock per key makes two sessions asking for the same run share one computation.
+loading propagates. The store only stores: `pipelines.resolver` locks, loads, executes and saves.
 """
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ import threading
 import time
 import uuid
 import zipfile
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 
@@ -29,9 +28,9 @@ from filelock import FileLock
 from pipelines.persistence import load_reducer, save_reducer
 from pipelines.plain_result import SavedModels, model_folder
 from pipelines.preprocessing import PreparedData
-from pipelines.reducers import METHODS, FitControl
+from pipelines.reducers import METHODS
 from pipelines.run_spec import RunSpec
-from pipelines.tasks import TaskResult, execute_together
+from pipelines.tasks import TaskResult
 
 STORE_ENV_VAR = "LATENT_LAB_STORE"
 DAMAGED_FOLDER = ".damaged"  # entries proven damaged, kept for the user to inspect or remove
@@ -81,26 +80,10 @@ class RunStore:
     def __init__(self, root: Path | str | None = None):
         self.root = Path(root).expanduser() if root is not None else default_store_dir()
 
-    def load_or_execute(self, spec: RunSpec, data: PreparedData, control: FitControl | None = None) -> TaskResult:
-        """The stored result of `spec`, fitting and storing it first if there is none."""
-        (result,) = self.load_or_execute_together([spec], data, control)
-        return result
-
-    def load_or_execute_together(self, specs: Sequence[RunSpec], data: PreparedData,
-                                 control: FitControl | None = None) -> list[TaskResult]:
-        """The stored results of one method's repeats `specs`, fitting the missing ones together and storing them
-        first."""
+    def lock(self, key: str) -> FileLock:
+        """The lock that makes one computation of run `key` at a time (held by the resolver around load and save)."""
         self.root.mkdir(parents=True, exist_ok=True)
-        with ExitStack() as locks:
-            for key in sorted({spec.key for spec in specs}):  # one order everywhere, so two sessions cannot deadlock
-                locks.enter_context(FileLock(str(self.root / f"{key}.lock")))
-            results = {spec.key: self.load(spec, data) for spec in specs}
-            missing = [spec for spec in specs if results[spec.key] is None]
-            if missing:
-                for result in execute_together(missing, data, control):
-                    self.save(result)
-                    results[result.spec.key] = result
-            return [results[spec.key] for spec in specs]
+        return FileLock(str(self._entry(key).with_name(f"{key}.lock")))
 
     def contains(self, spec: RunSpec) -> bool:
         """Whether a finished entry of `spec` is on disk (whether it is whole is checked when it is loaded)."""

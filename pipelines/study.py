@@ -24,6 +24,7 @@ from pipelines.fitting import SCORE_COLUMNS
 from pipelines.preprocessing import PreparedData
 from pipelines.reducers import METHODS
 from pipelines.repeats import MAX_REPEATS, training_seeds
+from pipelines.resolver import LOADED, resolve
 from pipelines.run_spec import RunSpec
 from pipelines.store import RunStore
 from pipelines.tasks import EventSink, Executor, InProcessExecutor, ProgressEvent, TaskResult, plan, repeat_groups
@@ -297,6 +298,10 @@ def run_study(plan: StudyPlan, store: RunStore,
             on_progress(StudyProgress(len(results), len(running), len(failures), total, stored))
 
     def on_event(event: ProgressEvent) -> None:
+        nonlocal stored
+        if event.message == LOADED:
+            stored += 1
+            return
         was = event.task in running
         (running.add if event.fraction < 1 else running.discard)(event.task)
         if was != (event.task in running):
@@ -307,20 +312,9 @@ def run_study(plan: StudyPlan, store: RunStore,
         running.difference_update(spec.key for spec in group)
         report()
 
-    for part in plan.parts:
-        for spec in part.specs:
-            result = store.load(spec, part.data)
-            if result is not None:
-                store.join_study(spec.key, name)
-                results[spec.key] = result
-        stored = len(results)
     report()
     for part in plan.parts:
-        missing = [spec for spec in part.specs if spec.key not in results]
-        if not missing:
-            continue
-        for result in executor(on_failure).map(missing, part.data, on_event):
-            store.save(result, study=name)
+        for result in resolve(part.specs, part.data, store, executor(on_failure), on_event, study=name):
             results[result.spec.key] = result
             running.discard(result.spec.key)
             report()

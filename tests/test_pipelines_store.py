@@ -15,6 +15,7 @@ import pytest
 
 import pipelines.tasks
 from pipelines import load_csv, load_dataset, plan, run, run_spec
+from pipelines.runs import load_or_fit_repeats
 from pipelines.store import RunStore
 
 FAST = {"linear_ae": {"epochs": 4}, "nonlinear_ae": {"epochs": 4}}
@@ -206,7 +207,8 @@ def test_models_are_saved_without_pickle(store, iris):
 def test_two_sessions_asking_for_the_same_run_share_it(store, iris):
     data, (spec,) = plan(iris, ["nonlinear_ae"], [1, 2], params=FAST)
     results = []
-    threads = [threading.Thread(target=lambda: results.append(store.load_or_execute(spec, data))) for _ in range(2)]
+    threads = [threading.Thread(target=lambda: results.extend(load_or_fit_repeats([spec], data, store)))
+               for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
