@@ -25,6 +25,7 @@ class Defaults:
     split_seed: int = 0
     train_seed: int = 0
     repeats: int = 1
+    vary_split: bool = False
     settings: dict[str, dict[str, object]] = field(default_factory=dict)  # per method, overrides of its schema
 
     def setting(self, method: str, name: str) -> object:

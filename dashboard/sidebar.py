@@ -134,9 +134,13 @@ def render() -> Selection | None:
             help="Seeds the autoencoders' initial weights, validation samples and batch order (the first repeat's).")
         repeats = repeats_column.number_input(
             "Repeats", 1, MAX_REPEATS, **_kept("repeats", start.repeats),
-            help="Train every method this many times, with training seeds from the training seed up, on the same "
-                 "split. Error curves show the mean and spread; the other pages show the first repeat. Repeats "
-                 "of an autoencoder train together, in one computation.")
+            help="Train every method this many times, with training seeds from the training seed up. Error curves "
+                 "show the mean and spread; the other pages show the first repeat. Repeats of an autoencoder on "
+                 "one split train together, in one computation; a deterministic method (PCA) trains once per split.")
+        vary_split = st.toggle(
+            "Vary the split with each repeat", **_kept("vary_split", start.vary_split), disabled=repeats == 1,
+            help="Repeated hold-out: repeat i also holds out its own test samples (split seed + i), so the spread "
+                 "includes how much the scores depend on which samples are held out, not only on training.")
         try:
             data = cache.prepared(dataset_key, test_size, int(split_seed), dataset)
         except pipelines.InputError as error:
@@ -176,6 +180,6 @@ def render() -> Selection | None:
     selection = Selection(dataset, dataset_key, max_bottleneck, bottleneck, tuple(sorted(sweep)),
                           tuple(m for m in chosen_methods if m not in problems), test_size, int(split_seed),
                           int(train_seed), settings, {m: problems[m] for m in chosen_methods if m in problems},
-                          int(repeats))
+                          int(repeats), bool(vary_split) and repeats > 1)
     url_state.publish(selection, name == UPLOAD, start)
     return selection

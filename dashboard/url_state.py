@@ -53,6 +53,10 @@ def _restore_one(name: str, value: str) -> None:
         if not 1 <= repeats <= MAX_REPEATS:
             raise InputError(f"repeats must be between 1 and {MAX_REPEATS}")
         keep_choice(_sidebar_key(name), repeats)
+    elif name == "vary_split":
+        if value not in ("0", "1"):
+            raise InputError("vary_split must be 0 or 1")
+        keep_choice(_sidebar_key(name), value == "1")
     elif "." in name and name.split(".", 1)[0] in METHODS:
         method, setting = name.split(".", 1)
         schema = {s.name: s for s in METHODS[method].settings}
@@ -108,6 +112,8 @@ def publish(selection: Selection, uploaded: bool, start: Defaults) -> None:
     for name in ("split_seed", "train_seed", "repeats"):
         if getattr(selection, name) != getattr(start, name):
             params[name] = str(getattr(selection, name))
+    if selection.vary_split != start.vary_split:
+        params["vary_split"] = str(int(selection.vary_split))
     for method, values in selection.settings.items():
         for setting in METHODS[method].settings:
             if values.get(setting.name) != start.setting(method, setting.name):

@@ -39,6 +39,20 @@ def test_a_visit_to_upload_csv_keeps_the_choices_its_run_did_not_draw(app):
     assert app.query_params == {"dataset": "wine", f"{DEFAULT_AUTOENCODERS[0]}.epochs": "6"}
 
 
+def test_varying_the_split_trains_each_repeat_on_its_own_split_and_travels_in_the_link(monkeypatch, trainings):
+    splits = []
+    counted = pipelines.tasks.execute_together
+    monkeypatch.setattr(pipelines.tasks, "execute_together", lambda specs, data, control=None: (
+        splits.extend((spec.method, spec.split_seed) for spec in specs), counted(specs, data, control))[1])
+    app = start(monkeypatch, repeats=2)
+    assert app.toggle(key="sidebar_vary_split").value is False and {s for _, s in splits} == {0}
+    app.toggle(key="sidebar_vary_split").set_value(True).run()
+    assert not app.exception, app.exception
+    assert sorted(s for m, s in splits if m == "pca") == [0, 1], "PCA, deterministic, once on each split"
+    assert all(sorted(s for m, s in splits if m == method) == [0, 0, 1] for method in DEFAULT_AUTOENCODERS)
+    assert app.query_params == {"vary_split": "1"}
+
+
 def test_embeddings_shows_each_methods_codes_and_scores(app):
     open_page(app, "views/embeddings.py")
     assert app.title[0].value == "Embeddings"
@@ -94,8 +108,7 @@ def trainings(monkeypatch, tmp_path) -> list[tuple[str, tuple[int, ...]]]:
         runs.extend((spec.method, spec.bottlenecks) for spec in specs)
         return real_execute(specs, data, control)
 
-    monkeypatch.setattr(pipelines.store, "execute_together", counted_execute)  # the dashboard's path
-    monkeypatch.setattr(pipelines.tasks, "execute_together", counted_execute)  # the command line's, by an executor
+    monkeypatch.setattr(pipelines.tasks, "execute_together", counted_execute)  # every path's, through an executor
     return runs
 
 
