@@ -130,7 +130,10 @@ def error_curves(scores: pd.DataFrame, metric: str, *, units: str, chosen: int |
     y_title = f"MSE ({units})" if metric == "mse" else METRIC_TITLES[metric] + " (1 = perfect)"
     figure.update_xaxes(title_text="Bottleneck size (number of codes)", type="log" if log_x else "linear",
                         tickvals=sorted(scores["bottleneck"].unique()))
-    figure.update_yaxes(title_text=y_title, type="log" if log_y and metric == "mse" else "linear")
+    on_log = log_y and metric == "mse"
+    figure.update_yaxes(title_text=y_title, type="log" if on_log else "linear",
+                        **(_log_ticks(summary[["mse_mean", "mse_min", "mse_max"]].to_numpy().ravel())
+                           if on_log else {}))
     which = "Test and training" if show_train else "Test"
     figure = _layout(figure, f"{which} {METRIC_TITLES[metric].split(' (')[0]} vs bottleneck size", height=500,
                      margin=dict(l=60, r=20, t=70, b=60))
@@ -382,19 +385,37 @@ def feature_errors(errors: Mapping[str, np.ndarray], feature_names: Sequence[str
     return _layout(figure, "Reconstruction error of each feature on the test samples")
 
 
-def _loss_ticks(histories: Mapping[int, Mapping[str, Sequence[float]]]) -> dict:
-    """Ticks for the log loss axis that label powers of ten or full values, never a lone digit."""
-    losses = np.array([v for history in histories.values() for key in ("loss", "val_loss")
-                       for v in history.get(key) or []], dtype=float)
-    losses = losses[np.isfinite(losses) & (losses > 0)]  # what a log axis can show
-    if not losses.size:
+def _log_ticks(values: np.ndarray) -> dict:
+    """Ticks for a log axis over `values` that label enough values to read, never a lone digit: 1, 2, 5 steps up
+    to three decades, powers of ten (the digits between gridded) beyond."""
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values) & (values > 0)]  # what a log axis can show
+    if not values.size:
         return {}
-    low, high = np.log10(losses.min()), np.log10(losses.max())
-    if math.floor(high) - math.ceil(low) >= 1:  # two powers of ten in view: label those, grid the digits between
+    decades = np.log10(values.max()) - np.log10(values.min())
+    if decades > 3:
         return dict(dtick=1, exponentformat="power", minor=dict(dtick="D1", ticks="outside", showgrid=True))
-    if high - low >= 1:  # a decade or more, but no two powers of ten in it: 1, 2, 5 steps
+    if decades >= 0.7:  # Plotly's own ticks here are the digits 2..9 of one decade, unlabelled by its power
         return dict(dtick="D2", tickformat="~g")
     return dict(tickformat="~g")  # under a decade Plotly already spaces ticks evenly; only the format is set
+
+
+def _loss_ticks(histories: Mapping[int, Mapping[str, Sequence[float]]]) -> dict:
+    """`_log_ticks` over every training and validation loss of `histories`."""
+    return _log_ticks(np.array([v for history in histories.values() for key in ("loss", "val_loss")
+                                for v in history.get(key) or []], dtype=float))
+
+
+def _wrapped(title: str, width: int = 34) -> str:
+    """An axis title broken into lines of about `width` characters, so a long one stays beside its chart."""
+    lines, line = [], ""
+    for word in title.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return "<br>".join([*lines, line])
 
 
 def _size_shades(n: int) -> list[str]:
@@ -425,7 +446,7 @@ def loss_curves(histories: Mapping[int, Mapping[str, Sequence[float]]], method: 
                 legendgroup=str(k), showlegend=False,
                 hovertemplate=f"bottleneck {k}: best epoch %{{x}}<extra></extra>"))
     figure.update_xaxes(title_text="Epoch")
-    figure.update_yaxes(title_text=f"{quantity} ({units})", type="log", **_loss_ticks(histories))
+    figure.update_yaxes(title_text=_wrapped(f"{quantity} ({units})"), type="log", **_loss_ticks(histories))
     return _layout(figure, f"{_label(method)}: loss per epoch (★ = weights kept)", height=480)
 
 
@@ -448,9 +469,13 @@ def loss_terms(histories: Mapping[int, Mapping[str, Sequence[float]]], method: s
                     line=dict(color=shade, dash=dash), legendgroup=str(k),
                     hovertemplate=f"bottleneck {k}, {TERM_NAMES[term]}<br>epoch %{{x}}: %{{y:.4g}}<extra></extra>"))
     figure.update_xaxes(title_text="Epoch")
-    figure.update_yaxes(title_text=f"Loss term ({units})", type="log", **_loss_ticks(
+    figure.update_yaxes(title_text=_wrapped(f"Loss term ({units})"), type="log", **_loss_ticks(
         {k: {"loss": [v for t in TERM_DASHES for v in h.get(t) or []]} for k, h in histories.items()}))
-    return _layout(figure, f"{_label(method)}: reconstruction and KL per epoch (training samples)", height=420)
+    figure = _layout(figure, f"{_label(method)}: reconstruction and KL per epoch (training samples)", height=480,
+                     margin=dict(l=70, r=20, t=70, b=60))
+    # Below the chart in rows: a size and term per entry would otherwise scroll beside it.
+    figure.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.2, x=0))
+    return figure
 
 
 def principal_angles(angles: Mapping[int, np.ndarray], *, method: str, chosen: int | None = None) -> go.Figure:

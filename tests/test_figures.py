@@ -251,6 +251,22 @@ def test_loss_curves_without_two_powers_of_ten_label_full_values():
     assert axis.tickformat, "every label is a full value, never a lone digit"
 
 
+def test_a_log_error_axis_of_a_decade_or_two_labels_1_2_5_steps_not_lone_digits():
+    scores = _scores()
+    scores["mse"] = scores["mse"] * np.where(scores["bottleneck"] == 4, 0.05, 1.0)  # 0.0125 to 1.0: two decades
+    axis = figures.error_curves(scores, "mse", units="", log_y=True).layout.yaxis
+    assert axis.type == "log" and axis.dtick == "D2" and axis.tickformat == "~g"
+
+
+def test_a_vaes_loss_terms_over_a_decade_label_more_than_two_ticks_and_keep_the_legend_below():
+    terms = {k: {"reconstruction": list(np.geomspace(30.0, 8.0, 20)), "kl": list(np.geomspace(0.8, 1.5, 20))}
+             for k in (1, 2, 4, 8)}
+    figure = figures.loss_terms(terms, "vae", units="nats per sample, summed over the 64 features")
+    assert figure.layout.yaxis.dtick == "D2", "only 1 and 10 would be labelled"
+    assert figure.layout.legend.orientation == "h"
+    assert all(len(line) <= 40 for line in figure.layout.yaxis.title.text.split("<br>")), "the title fits its axis"
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
