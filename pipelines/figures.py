@@ -26,7 +26,8 @@ CLASS_COLORS = qualitative.T10 + qualitative.Alphabet  # label classes; method c
 MAX_HOVER_FEATURES = 8  # wider rows show their first features on hover
 METRIC_TITLES = {"mse": "mean squared error", "r2": "R² (explained variance)"}
 NEUTRAL_COLOR = "#888888"  # points not coloured by any label or method
-RUN_DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]  # tell stored runs of one method apart
+RUN_DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]  # tell stored runs apart
+RUN_COLORS = qualitative.Dark24  # one colour per line of stored runs: runs of one method never share one
 # Plotly's "RdBu" runs from red at zmin to blue at zmax; reversed, red is positive as the legend says.
 DIVERGING_SCALE = "RdBu_r"
 DIVERGING_LEGEND = "red positive, blue negative"
@@ -88,8 +89,9 @@ BAND_NAMES = {"sd": "± 1 sd", "range": "min–max"}
 
 
 def _band(figure: go.Figure, part: pd.DataFrame, metric: str, method: str, name: str, band: str,
-          log_y: bool, group: str) -> None:
-    """A shaded band around the mean over repeats: ± 1 standard deviation or the range of the repeats."""
+          log_y: bool, group: str, color: str | None = None) -> None:
+    """A shaded band around the mean over repeats: ± 1 standard deviation or the range of the repeats; in the
+    method's colour unless `color` is given."""
     mean = part[f"{metric}_mean"].to_numpy()
     if band == "sd":
         low, high = mean - part[f"{metric}_std"].to_numpy(), mean + part[f"{metric}_std"].to_numpy()
@@ -100,7 +102,8 @@ def _band(figure: go.Figure, part: pd.DataFrame, metric: str, method: str, name:
     x = part["bottleneck"].to_numpy()
     figure.add_trace(go.Scatter(
         x=np.concatenate([x, x[::-1]]), y=np.concatenate([high, low[::-1]]), fill="toself", mode="lines",
-        line=dict(width=0), fillcolor=_translucent(_color(method)), name=name, legendgroup=group, hoverinfo="skip"))
+        line=dict(width=0), fillcolor=_translucent(color or _color(method)), name=name, legendgroup=group,
+        hoverinfo="skip"))
 
 
 def error_curves(scores: pd.DataFrame, metric: str, *, units: str, chosen: int | None = None,
@@ -143,22 +146,25 @@ def error_curves(scores: pd.DataFrame, metric: str, *, units: str, chosen: int |
 
 
 def run_overlay(scores: pd.DataFrame, metric: str, *, log_x: bool = True) -> go.Figure:
-    """Test `metric` against bottleneck size for several stored runs (column "run"): colour by method, dash by run.
-    Runs of one method that share a "run" label (repeats under other training seeds) are drawn as their mean over
-    a band of ± 1 standard deviation."""
+    """Test `metric` against bottleneck size for several stored runs (column "run"): a colour per run and method,
+    the method's marker, a dash per run. Runs of one method that share a "run" label (repeats under other training
+    seeds) are drawn as their mean over a band of ± 1 standard deviation."""
     figure = go.Figure()
     test = scores[scores["split"] == "test"]
     dashes = {run: RUN_DASHES[i % len(RUN_DASHES)] for i, run in enumerate(test["run"].unique())}
-    for (run, method), rows in test.groupby(["run", "method"], sort=False):
+    for i, ((run, method), rows) in enumerate(test.groupby(["run", "method"], sort=False)):
         part = summarise(rows).sort_values("bottleneck")
         name = f"{plain(run)} · {_label(method)}"
+        color = RUN_COLORS[i % len(RUN_COLORS)]
         repeats = int(part["repeats"].max())
         if repeats > 1:  # runs that differ only in their training seed, combined
-            _band(figure, part, metric, method, f"{name}: ± 1 sd over {repeats} repeats", "sd", False, name)
+            _band(figure, part, metric, method, f"{name}: ± 1 sd over {repeats} repeats", "sd", False, name,
+                  color=color)
             name = f"{name}, mean of {repeats}"
         figure.add_trace(go.Scatter(
             x=part["bottleneck"], y=part[f"{metric}_mean"], mode="lines+markers", name=name,
-            line=_line(method, dashes[run]), opacity=_opacity(method), marker=_marker(method), legendgroup=name,
+            line=dict(_line(method, dashes[run]), color=color), marker=dict(_marker(method), color=color),
+            legendgroup=name,
             hovertemplate=f"{name}<br>bottleneck %{{x}}<br>{metric.upper()} %{{y:.4g}}<extra></extra>"))
     y_title = "MSE (each dataset in its own units)" if metric == "mse" else METRIC_TITLES[metric] + " (1 = perfect)"
     figure.update_xaxes(title_text="Bottleneck size (number of codes)", type="log" if log_x else "linear",

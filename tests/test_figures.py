@@ -138,11 +138,13 @@ def test_principal_angles_and_loadings():
     assert len(loadings.data) == 2 and list(loadings.data[0].y) == ["a", "b", "c"]
 
 
-def test_run_overlay_colours_by_method_and_dashes_by_run():
+def test_run_overlay_gives_every_run_of_a_method_its_own_colour_and_dashes_by_run():
     runs = pd.concat([_scores().assign(run="digits, seed 0"), _scores().assign(run="<b>mine.csv</b>, seed 1")])
     figure = figures.run_overlay(runs, "r2")
     assert len(figure.data) == 2 * len(METHODS), "one line per run and method, test split only"
-    assert {t.line.color for t in figure.data} == {m.color for m in METHODS.values()}
+    assert len({t.line.color for t in figure.data}) == len(figure.data), "no two runs share a colour"
+    assert all(t.marker.color == t.line.color and t.marker.symbol == METHODS[m].marker
+               for t, m in zip(figure.data, [*METHODS, *METHODS]))
     assert [t.line.dash for t in figure.data[:: len(METHODS)]] == ["solid", "dash"]
     assert any(figures.plain("<b>mine.csv</b>") in t.name for t in figure.data), "user file names are shown as text"
     assert "R²" in figure.layout.yaxis.title.text

@@ -141,8 +141,8 @@ runs = pd.Series(summaries.run_labels(chosen.reset_index(), combine_repeats=True
     else chosen["run"]
 scores = cache.stored_scores(store.root, tuple(keys), tuple(runs))
 st.plotly_chart(figures.run_overlay(scores, metric, log_x=log_x))
-st.caption("Colour names the method and the dash the run, so runs of several methods under the same choices "
-           "share a dash.")
+st.caption("Every run of every method has its own colour; the marker names the method and the dash the run, so "
+           "runs of several methods under the same choices share a dash.")
 
 download, delete = st.columns(2)
 download.download_button(f"Download {len(keys)} run(s): CSV and models (zip)",
