@@ -52,10 +52,11 @@ def prepared(dataset_key: str, test_size: float, split_seed: int, _dataset: pipe
 
 
 @st.cache_resource(show_spinner=False, max_entries=64, hash_funcs=BY_SPEC)
-def training_job(specs: tuple[pipelines.RunSpec, ...], _data: pipelines.PreparedData) -> TrainingJob:
+def training_job(specs: tuple[pipelines.RunSpec, ...], _data: pipelines.PreparedData, _owner: str = ""
+                 ) -> TrainingJob:
     """The training of one method's `specs` (its repeats) on `_data` (their split), started once in the background
-    and shared by every page and session."""
-    return TrainingJob(specs, _data)
+    by the session `_owner` and shared by every page and session."""
+    return TrainingJob(specs, _data, _owner)
 
 
 @st.cache_data(show_spinner=False, hash_funcs=BY_KEY, max_entries=64)

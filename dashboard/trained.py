@@ -3,9 +3,11 @@
 A method's sweep is one cached training job, keyed by its `RunSpec`; models at a bottleneck outside the sweep
 come from a small job of that size alone. So changing only the bottleneck or a view option reuses what exists,
 switching a method off and on again, or changing one method's settings, never retrains the others, and a page
-left mid-training leaves its job running for the next page to pick up. Every progress bar has a Stop button;
-a method that cannot train (bad settings, data it does not accept, over the cost limits) or was stopped is
-reported in the main area and left out, while the other methods are shown.
+left mid-training leaves its job running for the next page to pick up. While a page waits, every training of the
+page that has not ended shows its own bar, time left and Stop button, with one Stop all; a stopped training stays
+stopped, even after a reload, until its "Train again" button. A method that cannot train (bad settings, data it
+does not accept, over the cost limits) or was stopped is reported in the main area and left out, while the other
+methods are shown.
 """
 from __future__ import annotations
 
@@ -13,9 +15,10 @@ from typing import Iterator, Sequence
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import pipelines
-from dashboard import cache, state
+from dashboard import cache, jobs, state
 from dashboard.choices import ModelsAt, Selection
 from dashboard.jobs import TrainingJob, job_key
 from dashboard.plain_text import markdown_literal
@@ -56,42 +59,64 @@ def _methods(selection: Selection, methods: Sequence[str] | None) -> tuple[str, 
     return ready
 
 
-def _train_again(key: str) -> None:
-    state.stopped_runs().discard(key)
+def _session() -> str:
+    """This browser tab's session: the owner of the trainings its pages start."""
+    context = get_script_run_ctx()
+    return context.session_id if context is not None else ""
 
 
-def _stop(job: TrainingJob) -> None:
-    job.stop()
-    state.stopped_runs().add(job.key)
+def _stop(*page_jobs: TrainingJob) -> None:
+    for job in page_jobs:
+        job.stop()
 
 
 def _data(selection: Selection) -> pipelines.PreparedData:
     return cache.prepared(selection.dataset_key, selection.test_size, selection.split_seed, selection.dataset)
 
 
-def _await(job: TrainingJob, data: pipelines.PreparedData, stage: str,
-           alongside: Sequence[TrainingJob | None] = ()) -> None:
-    """Show the job's progress, with a Stop button, until it ends; the jobs `alongside` (training at the same
-    time for this page) count as asked about meanwhile, so none of them is taken for abandoned."""
+def _progress_text(job: TrainingJob, viewer: str) -> str:
+    hint = FIRST_EPOCH_HINT if job.fraction == 0 and job.training else ""
+    return f"{job.label} · {markdown_literal(job.status(viewer))}{hint}"
+
+
+def _progress_row(job: TrainingJob, viewer: str, panel: int):
+    """One training's row of a panel: its estimate when slow, its bar and its Stop button; returns the row (to
+    empty when the job ends) and the bar."""
+    row = st.empty()
+    with row.container():
+        expected, others = job.expected(), job.sharing() - 1
+        if expected.is_slow:
+            shared = f", sharing its cores with {others} other training{'s' * (others > 1)}" if others else ""
+            st.caption(f":material/timer: {job.label} will take {expected.describe()} to train on this machine"
+                       f"{shared}; you can stop it at any time.")
+        bar_column, stop_column = st.columns([3, 1], vertical_alignment="center")
+        bar = bar_column.progress(job.fraction, text=_progress_text(job, viewer))
+        stop_column.button(f"Stop {job.label}", key=f"stop_{job.serial}_in_{panel}", on_click=_stop, args=(job,),
+                           icon=":material/stop_circle:")
+    return row, bar
+
+
+def _await(awaited: TrainingJob, page_jobs: Sequence[TrainingJob | None]) -> None:
+    """Show every training of the page that has not ended, each with its bar, time left and Stop button (and one
+    Stop all), until `awaited` ends; asking about them all meanwhile keeps any from being taken for abandoned."""
     st.html(HIDE_STALE)
-    label = METHODS[job.spec.method].label
-    slot = st.empty()  # emptied when the job ends: a finished step leaves no bar or Stop button behind
-    with slot.container(border=True):
-        estimate = pipelines.tasks.estimate(job.specs, data)
-        if estimate.is_slow:
-            st.info(f"{label} will take {estimate.describe()} to train on this machine; you can stop it at any time.",
-                    icon=":material/timer:")
-        bar, stop = st.columns([5, 1], vertical_alignment="center")
-        progress = bar.progress(job.fraction, text=f"{stage} · {label} · starting")
-        stop.button("Stop training", key=f"stop_{job.key}", on_click=_stop, args=(job,),
-                    icon=":material/stop_circle:")
-        while not job.wait(PROGRESS_INTERVAL_SECONDS):
-            for other in alongside:
-                if other is not None:
-                    other.wait(0)
-            hint = FIRST_EPOCH_HINT if job.fraction == 0 and job.training else ""
-            progress.progress(job.fraction, text=f"{stage} · {label} · {markdown_literal(job.message)}{hint}")
-    slot.empty()
+    viewer = _session()
+    running = [job for job in dict.fromkeys((*page_jobs, awaited)) if job is awaited or (
+        job is not None and not job.wait(0) and not jobs.was_stopped(job.key))]
+    panel = st.empty()  # emptied when `awaited` ends: a finished step leaves no bar or Stop button behind
+    with panel.container(border=True):
+        if len(running) > 1:
+            st.button("Stop all", key=f"stop_all_in_{awaited.serial}", on_click=_stop, args=tuple(running),
+                      icon=":material/stop_circle:", help="Stop every training of this page")
+        rows = {job: _progress_row(job, viewer, awaited.serial) for job in running}
+        while not awaited.wait(PROGRESS_INTERVAL_SECONDS):
+            for job, (row, bar) in list(rows.items()):
+                if job.wait(0):
+                    row.empty()
+                    del rows[job]
+                else:
+                    bar.progress(job.fraction, text=_progress_text(job, viewer))
+    panel.empty()
 
 
 def _together(results: list[pipelines.TaskResult]) -> pipelines.TaskResult:
@@ -109,27 +134,27 @@ def _specs(selection: Selection, method: str, sizes: tuple[int, ...], first_repe
     return selection.specs(method, sizes)[:1 if first_repeat_only else None]
 
 
-def _run(selection: Selection, method: str, sizes: tuple[int, ...], stage: str,
-         first_repeat_only: bool = False, alongside: Sequence[TrainingJob | None] = ()
-         ) -> pipelines.TaskResult | None:
-    """The run of `method` at `sizes` with every repeat (or only the first), trained with progress if needed; None
-    (with a message) if it was stopped."""
+def _run(selection: Selection, method: str, sizes: tuple[int, ...], first_repeat_only: bool = False,
+         page_jobs: Sequence[TrainingJob | None] = ()) -> pipelines.TaskResult | None:
+    """The run of `method` at `sizes` with every repeat (or only the first), trained with progress (beside the
+    page's other trainings, `page_jobs`) if needed; None (with a message) if it was stopped."""
     specs = _specs(selection, method, sizes, first_repeat_only)
     key, label = job_key(specs), METHODS[method].label
-    if key in state.stopped_runs():
+    stopped = jobs.stopped_job(key)
+    if stopped is not None:
         st.info(f"Training of **{label}** was stopped before it finished, so nothing was stored and it is left out.",
                 icon=":material/stop_circle:")
-        st.button(f"Train {label} again", key=f"again_{key}", on_click=_train_again, args=(key,))
+        st.button(f"Train {label} again", key=f"again_{key}", on_click=jobs.train_again, args=(key, stopped))
         return None
     data = _data(selection)
-    job = cache.training_job(specs, data)
+    job = cache.training_job(specs, data, _session())
     if job.stopped:
         cache.training_job.clear(specs, data)  # it stopped unwatched, or before "Train again"; start afresh
-        job = cache.training_job(specs, data)
+        job = cache.training_job(specs, data, _session())
     if not job.wait(0):
-        _await(job, data, stage, alongside)
+        _await(job, page_jobs)
     if job.stopped:
-        return _run(selection, method, sizes, stage, first_repeat_only, alongside)
+        return _run(selection, method, sizes, first_repeat_only, page_jobs)
     if job.error is not None:
         cache.training_job.clear(specs, data)  # a later run of the page tries again
         if isinstance(job.error, pipelines.InputError):
@@ -148,12 +173,12 @@ def first_repeat_note(selection: Selection) -> None:
 
 def _start(selection: Selection, method: str, sizes: tuple[int, ...], first_repeat_only: bool = False
            ) -> TrainingJob | None:
-    """The training job of `method` at `sizes` with every repeat (or the first), started now unless this session
+    """The training job of `method` at `sizes` with every repeat (or the first), started now unless a user
     stopped it."""
     specs = _specs(selection, method, sizes, first_repeat_only)
-    if job_key(specs) in state.stopped_runs():
+    if jobs.was_stopped(job_key(specs)):
         return None
-    return cache.training_job(specs, _data(selection))
+    return cache.training_job(specs, _data(selection), _session())
 
 
 def sweep_in_stages(selection: Selection, methods: Sequence[str] | None = None
@@ -164,15 +189,14 @@ def sweep_in_stages(selection: Selection, methods: Sequence[str] | None = None
     if not selection.sweep_sizes:
         st.info("Choose at least one sweep size in the sidebar.")
         st.stop()
-    jobs = [_start(selection, method, selection.sweep_sizes) for method in methods]
+    page_jobs = [_start(selection, method, selection.sweep_sizes) for method in methods]
     runs: dict[str, pipelines.TaskResult] = {}
     shown = 0  # how many of `runs` the page has drawn
     for i, method in enumerate(methods, 1):
-        result = _run(selection, method, selection.sweep_sizes, f"Training step {i} of {len(methods)}",
-                      alongside=jobs[i:])
+        result = _run(selection, method, selection.sweep_sizes, page_jobs=page_jobs)
         if result is not None:
             runs[method] = result
-            following = jobs[i] if i < len(jobs) else None
+            following = page_jobs[i] if i < len(page_jobs) else None
             if following is not None and not following.wait(0):
                 shown = len(runs)
                 yield dict(runs)
@@ -194,9 +218,8 @@ def models_at(selection: Selection, k: int, methods: Sequence[str] | None = None
     sizes = selection.sizes_for(k)
     # Pages that show one model per method use the first repeat: a size outside the sweep trains only that one.
     only_first = k not in selection.sweep_sizes
-    jobs = [_start(selection, m, sizes, only_first) for m in methods]
-    runs = {m: _run(selection, m, sizes, f"Training step {i} of {len(methods)}", first_repeat_only=only_first,
-                    alongside=jobs[i:]) for i, m in enumerate(methods, 1)}
+    page_jobs = [_start(selection, m, sizes, only_first) for m in methods]
+    runs = {m: _run(selection, m, sizes, only_first, page_jobs) for m in methods}
     runs = {m: run for m, run in runs.items() if run is not None}
     if not runs:
         st.stop()

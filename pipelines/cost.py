@@ -54,9 +54,13 @@ class Estimate:
 
     def describe(self) -> str:
         """E.g. "about 2 min (1.2 M parameters per model)"."""
-        minutes = self.seconds / 60
-        duration = f"about {minutes:.0f} min" if minutes >= 1.5 else f"about {max(1.0, self.seconds):.0f} s"
-        return f"{duration} ({self.parameters / 1e6:.2g} M parameters per model)"
+        return f"{about(self.seconds)} ({self.parameters / 1e6:.2g} M parameters per model)"
+
+
+def about(seconds: float) -> str:
+    """A rough duration in words, e.g. "about 40 s" or "about 2 min"; never less than a second."""
+    minutes = seconds / 60
+    return f"about {minutes:.0f} min" if minutes >= 1.5 else f"about {max(1.0, seconds):.0f} s"
 
 
 def check(label: str, estimate: Estimate, within: Limits | None = None) -> None:

@@ -72,12 +72,15 @@ def check_seeds(seeds: Sequence[int]) -> list[int]:
     return distinct
 
 
-def estimate(specs: Sequence[RunSpec], data: PreparedData) -> cost.Estimate:
-    """What fitting one method's `specs` (repeats under several training seeds) on `data` will cost together."""
+def estimate(specs: Sequence[RunSpec], data: PreparedData, sharing: int = 1) -> cost.Estimate:
+    """What fitting one method's `specs` (repeats under several training seeds) on `data` will cost together, while
+    `sharing` trainings (this one included) run at once: they share the machine's cores, so each takes about that
+    many times longer."""
     spec = specs[0]
     one = METHODS[spec.method].estimate_cost(dict(spec.params), len(data.X_train), data.n_features, spec.bottlenecks)
     together = len(specs) if METHODS[spec.method].fuses_seeds else 1  # repeats held in memory at once
-    return cost.Estimate(one.parameters, one.widest_layer, one.seconds * len(specs), one.memory_bytes * together)
+    return cost.Estimate(one.parameters, one.widest_layer, one.seconds * len(specs) * max(1, sharing),
+                         one.memory_bytes * together)
 
 
 def check_cost(specs: Sequence[RunSpec], data: PreparedData) -> cost.Estimate:

@@ -127,7 +127,7 @@ def test_training_can_be_stopped_and_a_reload_keeps_the_choices(slow_nonlinear_a
     page = browser_page
     page.goto(dashboard_url)
     expect(_progress_of(page, "Nonlinear AE")).to_contain_text("epoch", timeout=TRAIN_MS)
-    page.get_by_role("button", name="Stop training").click()
+    page.get_by_role("button", name="Stop Nonlinear AE").click()
     stopped = time.monotonic()
     expect(page.get_by_text("was stopped before it finished")).to_be_visible(timeout=10_000)
     print(f"stopped {time.monotonic() - stopped:.1f} s after the click")
@@ -149,7 +149,7 @@ def test_training_can_be_stopped_and_a_reload_keeps_the_choices(slow_nonlinear_a
     slider = sidebar.get_by_role("slider").first
     assert slider.get_attribute("aria-valuenow") == slider.get_attribute("aria-valuemax"), "and the bottleneck"
     expect(_progress_of(page, "Nonlinear AE")).to_contain_text("epoch", timeout=TRAIN_MS)
-    page.get_by_role("button", name="Stop training").click()
+    page.get_by_role("button", name="Stop Nonlinear AE").click()
     expect(page.get_by_text("was stopped before it finished")).to_be_visible(timeout=10_000)
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     assert not page.javascript_errors, f"JavaScript errors on the page: {page.javascript_errors[:3]}"

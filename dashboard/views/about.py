@@ -73,8 +73,10 @@ st.markdown(f"""
 - **Stored runs.** Finished runs are kept on disk, keyed by everything that defines them (the data's content,
   the split, every setting, the seeds and the library versions), so a refresh or a restart shows them without
   training again, and the command line (`python -m pipelines sweep`) shares them.
-- **Stopping and limits.** Every progress bar has a *Stop training* button; a stopped run stores nothing. A
-  training that no open page has asked about for {ABANDONED_AFTER_SECONDS:.0f} s stops by itself. Before
+- **Stopping and limits.** Every training of a page shows its own bar, time left and *Stop* button, with one
+  *Stop all*; a stopped run stores nothing and stays stopped, even after a reload, until *Train again*. At most two
+  trainings run at once, shared fairly between browser tabs; PCA and other fits estimated under a second never wait
+  for them. A training that no open page has asked about for {ABANDONED_AFTER_SECONDS:.0f} s stops by itself. Before
   anything trains, its cost is estimated: a run that would take more than {cost.SLOW_SECONDS:.0f} s is announced
   with its estimate, and one past the limits (layers wider than {LIMITS.max_layer_width:,} units, more
   than {LIMITS.max_parameters / 1e6:g} M parameters per model) is refused with what to change.
