@@ -55,7 +55,7 @@ def plane_mosaic(plane: DecodedPlane, image_shape: tuple[int, int], method: str,
     figure.update_xaxes(title_text="code 1", range=[-0.5, pixels.shape[1] - 0.5], **x_ticks)
     figure.update_yaxes(title_text="code 2", range=[pixels.shape[0] - 0.5, -0.5], scaleanchor="x", **y_ticks)
     figure.update_layout(showlegend=False)
-    return _layout(figure, _label(method), height=460, margin=dict(l=60, r=10, t=50, b=50))
+    return _layout(figure, _label(method), height=600, margin=dict(l=60, r=10, t=50, b=50))
 
 
 def _scene_grid(n_panels: int, titles: Sequence[str]) -> go.Figure:
@@ -66,8 +66,20 @@ def _scene_grid(n_panels: int, titles: Sequence[str]) -> go.Figure:
 
 def _faint_points(points: np.ndarray, show: bool = False) -> go.Scatter3d:
     return go.Scatter3d(x=points[:, 0], y=points[:, 1], z=points[:, 2], mode="markers", name="test points",
-                        marker=dict(size=1.8, color=NEUTRAL_COLOR, opacity=0.35), showlegend=show,
+                        marker=dict(size=2.5, color=NEUTRAL_COLOR, opacity=0.6), showlegend=show,
                         hovertemplate=_POINT_HOVER)
+
+
+def camera_facing(points: np.ndarray, low: np.ndarray, high: np.ndarray, distance: float = 2.3) -> dict:
+    """A camera eye that looks at `points` (n, 3), drawn in a cube from `low` to `high`, mostly along the normal of
+    their best-fitting plane (a little off it, for depth), so a flat sheet such as PCA's is seen face-on, not
+    edge-on."""
+    scaled = (points - low) / np.where(high > low, high - low, 1.0)
+    normal = np.linalg.svd(scaled - scaled.mean(axis=0), full_matrices=False)[2][-1]
+    normal = normal if normal[2] >= 0 else -normal  # look from above
+    direction = 0.8 * normal + 0.2 * np.ones(3) / np.sqrt(3)
+    x, y, z = distance * direction / np.linalg.norm(direction)
+    return dict(x=float(x), y=float(y), z=float(z))
 
 
 def _shared_scenes(figure: go.Figure, arrays: Sequence[np.ndarray], axis_names: Sequence[str]) -> None:
@@ -76,7 +88,7 @@ def _shared_scenes(figure: go.Figure, arrays: Sequence[np.ndarray], axis_names: 
     names = [plain(n) for n in axis_names]
     figure.update_scenes(xaxis_range=[low[0], high[0]], yaxis_range=[low[1], high[1]], zaxis_range=[low[2], high[2]],
                          xaxis_title_text=names[0], yaxis_title_text=names[1], zaxis_title_text=names[2],
-                         aspectmode="cube", camera_eye=dict(x=1.6, y=1.6, z=1.1))
+                         aspectmode="cube", camera_eye=camera_facing(arrays[0].reshape(-1, 3), low, high))
 
 
 def plane_sheets(points: np.ndarray, sheets: Mapping[str, np.ndarray], *,

@@ -141,3 +141,14 @@ class _Diverged:
 def test_a_diverged_model_is_not_sampled_from_and_the_reason_says_so(digits):
     with pytest.raises(ValueError, match="not finite"):
         latent.draws("pca", _Diverged(), digits.X_train, 4, seed=0)
+
+
+def test_the_3d_camera_faces_a_flat_sheet_instead_of_seeing_it_edge_on():
+    rng = np.random.default_rng(0)
+    u, v = rng.uniform(-1, 1, (2, 500))
+    normal = np.array([1.0, -1.0, 0.2]) / np.linalg.norm([1.0, -1.0, 0.2])  # edge-on from the old (1.6, 1.6, 1.1)
+    in_plane = np.linalg.svd(normal[None, :])[2][1:]
+    points = np.outer(u, in_plane[0]) + np.outer(v, in_plane[1])
+    eye = latent_figures.camera_facing(points, np.full(3, -1.5), np.full(3, 1.5))
+    direction = np.array([eye["x"], eye["y"], eye["z"]])
+    assert abs(direction @ normal) / np.linalg.norm(direction) > 0.9

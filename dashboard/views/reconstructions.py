@@ -7,6 +7,7 @@ from pipelines import figures
 
 GALLERY_SIZE = 10
 WORST_SHOWN = 5
+GALLERIES_PER_ROW = 2  # each method's worst samples stay 64 px a picture, their labels apart
 
 selection = trained.require_selection()
 trained.first_repeat_note(selection)
@@ -38,12 +39,14 @@ st.plotly_chart(figures.error_histogram(errors, units=units))
 st.subheader("The worst-reconstructed samples")
 worst = summaries.worst_samples(errors, data, WORST_SHOWN)
 if dataset.image_shape:
-    for column, method in zip(st.columns(len(errors)), errors):
-        rows = worst[worst["method"] == method]
-        column.plotly_chart(figures.image_grid(
-            summaries.gallery(data, {method: reconstructed[method]}, rows["position"]), dataset.image_shape,
-            title=f"Worst for {rows['Method'].iloc[0]}", column_titles=[f"#{s}" for s in rows["Sample"]], cell=64),
-            width="content")
+    methods = list(errors)
+    for row_start in range(0, len(methods), GALLERIES_PER_ROW):
+        for column, method in zip(st.columns(GALLERIES_PER_ROW), methods[row_start:row_start + GALLERIES_PER_ROW]):
+            rows = worst[worst["method"] == method]
+            column.plotly_chart(figures.image_grid(
+                summaries.gallery(data, {method: reconstructed[method]}, rows["position"]), dataset.image_shape,
+                title=f"Worst for {rows['Method'].iloc[0]}", column_titles=[f"#{s}" for s in rows["Sample"]],
+                cell=64), width="content")
 st.dataframe(worst.drop(columns=["method", "position"]), hide_index=True,
              column_config={"MSE": st.column_config.NumberColumn(format="%.4g")})
 
