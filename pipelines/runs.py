@@ -4,6 +4,7 @@ several datasets."""
 from __future__ import annotations
 
 import threading
+from collections import ChainMap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Sequence
 
@@ -102,9 +103,9 @@ def run(dataset: Dataset, methods: Sequence[str], bottlenecks: Sequence[int], *,
     results = {result.spec.key: result for data, part in parts for result in resolve(part, data, store, executor,
                                                                                         on_event)}
     ordered = [results[spec.key] for spec in specs]
-    repeats: dict[int, Models] = {}
-    for result in ordered:
-        repeats.setdefault(result.spec.train_seed, {}).update(result.models)
+    repeats: dict[int, ChainMap] = {}
+    for result in ordered:  # a chain, not a copy: stored models load from disk only when a caller asks for one
+        repeats.setdefault(result.spec.train_seed, ChainMap()).maps.append(result.models)
     # Repeats of a method trained together report the same wall time: count each group's once.
     seconds = sum({(r.spec.method, r.spec.split_seed, r.seconds): r.seconds for r in ordered}.values())
     return RunResult(parts[0][0], next(iter(repeats.values())),

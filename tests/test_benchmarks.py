@@ -59,3 +59,10 @@ def test_newer_benchmarks_quick_print_their_tables(script, headers):
     assert result.returncode == 0, result.stderr[-3000:]
     for header in headers:
         assert header in result.stdout
+
+
+@pytest.mark.slow
+def test_stored_rerun_quick_prints_its_ratio():
+    result = run_quick("stored_rerun.py")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "import pipelines:" in result.stdout and "stored rerun >= 3x faster" in result.stdout

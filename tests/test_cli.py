@@ -116,3 +116,22 @@ def test_vary_split_gives_every_repeat_its_own_split(tmp_path):
 def test_bad_repeats_exit_2_with_one_line(args, message):
     result = cli("sweep", "--dataset", "iris", "--no-store", *args)
     assert result.returncode == 2 and message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_sweep_whose_runs_are_all_stored_imports_no_tensorflow_and_loads_no_model(tmp_path):
+    import subprocess
+    import sys
+
+    sweep = ["sweep", "--dataset", "wine", "--methods", "pca,linear_ae", "--bottlenecks", "1,2",
+             "--param", "linear_ae.epochs=3", "--store-dir", str(tmp_path)]
+    script = ("import sys; from pipelines import cli, persistence; loaded = []; real = persistence.load_reducer; "
+              "persistence.load_reducer = lambda *a: loaded.append(a) or real(*a); "
+              "import pipelines.store as store; store.load_reducer = persistence.load_reducer; "
+              f"assert cli.main({sweep!r}) == 0; "
+              "print('tensorflow' in sys.modules, 'keras' in sys.modules, len(loaded))")
+    first = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.split()[-3:] == ["True", "True", "0"], "the first run trains the linear AE"
+    again = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.split()[-3:] == ["False", "False", "0"], again.stdout
