@@ -28,7 +28,8 @@ PROGRESS_INTERVAL_SECONDS = 0.25
 FIRST_EPOCH_HINT = " (the first epoch also builds and compiles the model, which takes a few seconds)"
 # While training, elements left from the previous script run show older choices (e.g. another dataset's images):
 # hide them instead of greying them out. Streamlit marks them with data-stale.
-HIDE_STALE = "<style>[data-stale='true'] {display: none !important;}</style>"
+# Only in the main area: hiding the sidebar's stale widgets made the Methods box lose its options mid-click.
+HIDE_STALE = "<style>[data-testid='stMain'] [data-stale='true'] {display: none !important;}</style>"
 
 
 def require_selection() -> Selection:
