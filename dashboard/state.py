@@ -10,7 +10,6 @@ from dashboard.choices import Selection
 
 SELECTION = "selection"  # the sidebar's current `Selection`, or None while no usable dataset is chosen
 SELECTED_SAMPLES = "selected_samples"  # per dataset key, the sample index last clicked in an embedding chart
-STOPPED_RUNS = "stopped_runs"  # spec keys of trainings this session stopped; they wait for "Train again"
 URL_READ = "url_read"  # set once the sidebar has taken its starting values from the page's URL
 # The sidebar's choices by widget key, kept apart from the widgets: Streamlit drops a widget's value after any run
 # that did not draw it (an "Upload CSV…" run ends before the Models section; a page switch interrupts a half-drawn
@@ -49,11 +48,6 @@ def selection() -> Selection | None:
 def set_selection(chosen: Selection | None) -> None:
     """Publish the sidebar's choices to the page that runs next."""
     st.session_state[SELECTION] = chosen
-
-
-def stopped_runs() -> set[str]:
-    """Spec keys of the trainings this session stopped."""
-    return st.session_state.setdefault(STOPPED_RUNS, set())
 
 
 def selected_sample(dataset_key: str, test_index: np.ndarray) -> int:
