@@ -9,7 +9,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 import pipelines
-from pipelines import METHODS, metrics
+from pipelines import METHODS, diagnostics, metrics
 from pipelines.reducers import REFERENCE
 from pipelines.repeats import SIGNIFICANCE, Verdict, corrected, paired_verdicts, repeats_for_significance, smallest_p
 
@@ -25,13 +25,6 @@ TIMING_NOTE = (f"{TRAINING_SECONDS} is the wall time of training every bottlenec
 SPREAD = " sd"  # suffix of a score's column of standard deviations over repeats
 SETTING_PREFIX = "setting_"  # of the scores download's column of a changed setting
 DETERMINISTIC = "deterministic"  # said of a method fitted once, whose spread is 0 by construction
-# Thresholds of `training_warnings`. A linear decoder can at best match PCA (Eckart–Young); a converged linear AE
-# lands within 1% of it on held-out data, so 3% leaves room for the noise of a test split and more means it has not
-# converged. Overfitting is a test error half again the training error, and at least 30% more of a gap than PCA
-# shows at the same size: PCA has few parameters, so its gap is what the split alone causes.
-LINEAR_TOLERANCE = 1.03
-OVERFIT_RATIO = 1.5
-OVERFIT_MARGIN = 1.3
 SCORE_NAMES = {"test_mse": "Test MSE", "test_r2": "Test R²", "train_mse": "Train MSE", "train_r2": "Train R²"}
 
 
@@ -40,19 +33,11 @@ def scores_of(runs: Mapping[str, pipelines.RunResult]) -> pd.DataFrame:
     return pd.concat([run.scores for run in runs.values()], ignore_index=True)
 
 
-def _per_size(scores: pd.DataFrame) -> pd.DataFrame:
-    """Scores as one row per (method, bottleneck): columns test_mse, train_mse, test_r2, train_r2."""
-    wide = scores.pivot_table(index=["method", "bottleneck"], columns="split", values=["mse", "r2"], sort=False,
-                              dropna=False)
-    wide.columns = [f"{split}_{metric}" for metric, split in wide.columns]
-    return wide
-
-
 def scores_table(scores: pd.DataFrame) -> pd.DataFrame:
     """One row per method and bottleneck, all numbers: test and training MSE and R² (with several repeats, their
     mean, a standard-deviation column after each test score, and the number of repeats), epochs (missing for
     methods without any; the mean over repeats) and the method's training time."""
-    table = _per_size(scores).rename(columns=SCORE_NAMES)[list(SCORE_NAMES.values())]
+    table = diagnostics.per_size(scores).rename(columns=SCORE_NAMES)[list(SCORE_NAMES.values())]
     test = scores[scores["split"] == "test"].groupby(["method", "bottleneck"], sort=False)
     repeats = test.size().reindex(table.index)
     if repeats.max() > 1:
@@ -183,59 +168,41 @@ def _sizes(bottlenecks: Iterable[int]) -> str:
     return f"bottlenecks {', '.join(sizes[:-1])} and {sizes[-1]}"
 
 
-def _diverged_warning(label: str, rows: pd.DataFrame) -> str:
-    finite = rows[np.isfinite(rows["test_r2"])]
-    what = (f"its test R² falls to {finite['test_r2'].min():.2g}, worse than predicting the average sample"
-            if len(finite) else "its error is not a finite number")
-    return (f"{label} diverged or never learned at {_sizes(rows.index)}: {what}. The Training page tells which: a "
-            "loss that rises or jumps about means the learning rate is too high for these data (try one 10 times "
-            "smaller in the sidebar's autoencoder settings); a loss still falling when training ended means it "
+def _diverged_warning(label: str, finding: diagnostics.Diverged) -> str:
+    what = (f"its test R² falls to {finding.lowest_test_r2:.2g}, worse than predicting the average sample"
+            if finding.lowest_test_r2 is not None else "its error is not a finite number")
+    return (f"{label} diverged or never learned at {_sizes(finding.bottlenecks)}: {what}. The Training page tells "
+            "which: a loss that rises or jumps about means the learning rate is too high for these data (try one 10 "
+            "times smaller in the sidebar's autoencoder settings); a loss still falling when training ended means it "
             "needs more epochs.")
 
 
-def _short_of_pca_warning(label: str, above: pd.Series) -> str:
-    return (f"{label} is worse than PCA at {_sizes(above.index)} (test MSE up to {100 * (above.max() - 1):.0f}% above "
-            "PCA's), where theory says it should match it: with a linear decoder PCA is the best it can do, and "
-            "gradient descent gets there when it converges. It has not converged yet: try more epochs, or another "
-            "learning rate (lower if its loss jumps around, higher if it falls slowly).")
+def _short_of_pca_warning(label: str, finding: diagnostics.ShortOfPca) -> str:
+    return (f"{label} is worse than PCA at {_sizes(finding.bottlenecks)} (test MSE up to "
+            f"{100 * (finding.largest_ratio - 1):.0f}% above PCA's), where theory says it should match it: with a "
+            "linear decoder PCA is the best it can do, and gradient descent gets there when it converges. It has not "
+            "converged yet: try more epochs, or another learning rate (lower if its loss jumps around, higher if it "
+            "falls slowly).")
 
 
-def _overfit_warning(label: str, ratio: pd.Series, reference_ratio: pd.Series, worse: bool) -> str:
-    pca = "" if reference_ratio.isna().all() else f" (PCA's: {reference_ratio.max():.1f}×)"
-    where = ", and it does worse than PCA on the test samples there" if worse else ""
-    return (f"{label} overfits at {_sizes(ratio.index)}: its test MSE is up to {ratio.max():.1f}× its training "
-            f"MSE{pca}{where}. It has learned the training samples rather than structure that carries over to new "
-            "ones, which is likely when it has many more weights than there are training samples: try fewer or "
-            "smaller hidden layers, fewer epochs, or more data.")
+def _overfit_warning(label: str, finding: diagnostics.Overfit) -> str:
+    pca = "" if finding.reference_ratio is None else f" (PCA's: {finding.reference_ratio:.1f}×)"
+    where = ", and it does worse than PCA on the test samples there" if finding.worse_than_pca else ""
+    return (f"{label} overfits at {_sizes(finding.bottlenecks)}: its test MSE is up to {finding.largest_ratio:.1f}× "
+            f"its training MSE{pca}{where}. It has learned the training samples rather than structure that carries "
+            "over to new ones, which is likely when it has many more weights than there are training samples: try "
+            "fewer or smaller hidden layers, fewer epochs, or more data.")
+
+
+_WARNINGS = {diagnostics.Diverged: _diverged_warning, diagnostics.ShortOfPca: _short_of_pca_warning,
+             diagnostics.Overfit: _overfit_warning}
 
 
 def training_warnings(scores: pd.DataFrame) -> list[str]:
-    """What went wrong in training, per autoencoder: divergence, falling short of PCA where theory says it cannot,
-    or overfitting; each sentence names the method, the bottlenecks, a likely cause and what to try."""
-    wide = _per_size(scores)
-    methods = wide.index.get_level_values("method").unique()
-    reference = wide.loc[REFERENCE] if REFERENCE in methods else pd.DataFrame(columns=wide.columns, dtype=float)
-    warnings = []
-    for method in methods:
-        entry = METHODS[method]
-        if not entry.trained_by_gradient:
-            continue
-        rows = wide.loc[method]
-        diverged = ~np.isfinite(rows).all(axis=1) | (rows["test_r2"] < 0)
-        if diverged.any():
-            warnings.append(_diverged_warning(entry.label, rows[diverged]))
-        rows = rows[~diverged]
-        pca = reference.reindex(rows.index)
-        above = rows["test_mse"] / pca["test_mse"]  # NaN where PCA was not trained at that size
-        short = above[above > LINEAR_TOLERANCE]
-        if entry.linear_decoder and len(short):
-            warnings.append(_short_of_pca_warning(entry.label, short))
-        ratio, reference_ratio = rows["test_mse"] / rows["train_mse"], pca["test_mse"] / pca["train_mse"]
-        overfit = (ratio > OVERFIT_RATIO) & (ratio > OVERFIT_MARGIN * reference_ratio.fillna(1.0))
-        if overfit.any():
-            warnings.append(_overfit_warning(entry.label, ratio[overfit], reference_ratio[overfit],
-                                             bool((above[overfit] > 1).any())))
-    return warnings
+    """What went wrong in training, per autoencoder (`diagnostics.training_findings`), in words: each sentence names
+    the method, the bottlenecks, a likely cause and what to try."""
+    return [_WARNINGS[type(finding)](METHODS[finding.method].label, finding)
+            for finding in diagnostics.training_findings(scores)]
 
 
 def mse_units(dataset: pipelines.Dataset) -> str:

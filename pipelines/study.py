@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
 
-import numpy as np
 import pandas as pd
 
 from pipelines.csv_loader import load_csv
 from pipelines.datasets import DATASETS, Dataset, load_dataset
+from pipelines.diagnostics import run_diverged
 from pipelines.errors import InputError, TrainingStopped
 from pipelines.fitting import SCORE_COLUMNS
 from pipelines.preprocessing import PreparedData
@@ -348,7 +348,8 @@ def summary(outcome: StudyOutcome) -> str:
     rows = []
     for (dataset, method, settings), runs in planned.groupby(["dataset", "method", "settings"], sort=False):
         scores = test[test["key"].isin(runs["key"])]
-        diverged = scores.groupby("key").apply(_diverged, include_groups=False)
+        both_splits = outcome.scores[outcome.scores["key"].isin(runs["key"])]
+        diverged = both_splits.groupby("key").apply(run_diverged, include_groups=False)
         row = {"dataset": dataset, "method": METHODS[method].label, "settings": settings,
                "runs": f"{scores['key'].nunique()}/{len(runs)}", "failed": int(runs["key"].isin(failed).sum()),
                "diverged": int(diverged.sum()) if len(diverged) else 0}
@@ -362,8 +363,3 @@ def summary(outcome: StudyOutcome) -> str:
     lines += [f"failed: {f.spec.dataset} · {METHODS[f.spec.method].label} · {settings_text(f.spec)} · training seed "
               f"{f.spec.train_seed}: {f.reason}" for f in outcome.failures]
     return "\n".join(lines)
-
-
-def _diverged(scores: pd.DataFrame) -> bool:
-    """A run diverged when an error is not finite or a test R² is below 0 (worse than the mean sample)."""
-    return bool((~np.isfinite(scores["mse"])).any() or (scores["r2"] < 0).any())
