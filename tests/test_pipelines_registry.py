@@ -6,7 +6,8 @@ import time
 
 import numpy as np
 import pytest
-from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils._param_validation import Interval, make_constraint
+from sklearn.utils.estimator_checks import check_param_validation, parametrize_with_checks
 
 from pipelines import InputError, TrainingStopped, load_dataset, plan, prepare
 from pipelines.cost import Limits, check, dense_autoencoder_estimate
@@ -63,6 +64,33 @@ def test_every_registry_entry_is_complete(method):
     assert entry.accepts(load_dataset("iris")) is None or entry.needs_images
 
 
+@pytest.mark.parametrize("method", list(METHODS))
+def test_every_estimator_declares_each_parameter_s_constraints_and_fit_refuses_values_outside_them(method):
+    """scikit-learn's own check: a constraint per parameter, and fit raises InvalidParameterError naming it."""
+    estimator = small(method)
+    check_param_validation(type(estimator).__name__, estimator)
+
+
+@pytest.mark.parametrize("method", list(METHODS))
+def test_every_dashboard_setting_s_range_lies_inside_its_estimator_s_constraints(method):
+    """What the sidebar, the command line and URLs accept, the estimator accepts too (its default, every choice, the
+    fewest layers, no value for an automatic setting; a numeric range lies in one declared interval)."""
+    declared = type(METHODS[method].build(1))._parameter_constraints
+    for setting in METHODS[method].settings:
+        constraints = [make_constraint(c) for c in declared[setting.name]]
+        values = [setting.default, *setting.choices]
+        if setting.kind == "layers":
+            values.append((1,) * setting.min_layers)
+        if setting.automatic is not None:
+            values.append(None)
+        for value in values:
+            assert any(c.is_satisfied_by(value) for c in constraints), f"{method}: {setting.name}={value!r}"
+        if setting.kind in ("int", "float"):
+            bounds = [(int if setting.kind == "int" else float)(b) for b in (setting.low, setting.high)]
+            assert any(isinstance(c, Interval) and all(c.is_satisfied_by(b) for b in bounds) for c in constraints), \
+                f"{method}: {setting.name} may be set to {bounds} on the dashboard, outside {declared[setting.name]}"
+
+
 def test_labels_and_colours_tell_methods_apart():
     assert len({m.label for m in METHODS.values()}) == len(METHODS)
     assert len({m.color for m in METHODS.values()}) == len(METHODS)
@@ -70,7 +98,7 @@ def test_labels_and_colours_tell_methods_apart():
 
 @pytest.mark.parametrize("text, message", [("abc", "positive whole numbers"), ("0", "positive whole numbers"),
                                            ("-5", "positive whole numbers"), ("64,,32", "positive whole numbers"),
-                                           ("", "at least one hidden layer"), (" ", "at least one hidden layer")])
+                                           ("", "at least one layer"), (" ", "at least one layer")])
 def test_bad_layer_settings_are_refused_with_one_sentence(text, message):
     with pytest.raises(InputError, match=message):
         METHODS["nonlinear_ae"].parse_settings({"hidden_layer_sizes": text})

@@ -40,7 +40,7 @@ class PositiveIntegers(Options):
         if self.max_length == self.min_length:
             count = f"{self.min_length} "
         else:
-            count = "" if not self.min_length else f"at least {self.min_length} "
+            count = {0: "", 1: "one or more "}.get(self.min_length, f"at least {self.min_length} ")
         return f"a tuple or list of {count}positive whole numbers"
 
 

@@ -107,7 +107,7 @@ METHOD = Method(
                 "convolutions paint the image back. By default it trains on images (of 16 pixels a side or more) "
                 "shifted by up to a pixel, which teaches it that a stroke moved slightly is still the same stroke.",
     settings=(Setting("filters", "Filters per layer", "layers", tuple(DEFAULTS["filters"]), "Channels of each "
-                      "strided convolution, e.g. 32, 64; each layer halves the image.", ),
+                      "strided convolution, e.g. 32, 64; each layer halves the image.", min_layers=1),
               Setting("augmentation", "Augmentation", "choice", DEFAULTS["augmentation"], "shift: train on images "
                       "moved by up to one pixel (test images are never changed); none: the images as they are; "
                       f"auto: shift images of at least {SHIFT_FROM_SIDE} pixels a side.", choices=AUGMENTATIONS),

@@ -26,7 +26,7 @@ class Setting:
     high: float | None = None
     choices: tuple[str, ...] = ()
     automatic: str | None = None  # when set, None is allowed and means this, e.g. "1 / number of features"
-    min_layers: int = 0  # for "layers": the fewest hidden layers allowed
+    min_layers: int = 0  # for "layers": the fewest layers allowed
 
     def parse(self, value: object) -> object:
         """`value` (a widget's value, or text from the command line or a URL) as this setting's type."""
@@ -73,6 +73,5 @@ class Setting:
             raise InputError(f"{self.label} must be positive whole numbers separated by commas, such as 128, 64"
                              f"{none_allowed}; not {value!r}.")
         if len(parts) < self.min_layers:
-            raise InputError(f"{self.label} is empty: give at least one hidden layer, such as 128, 64 (without "
-                             "hidden layers the network is no deeper than the Linear AE).")
+            raise InputError(f"{self.label} is empty: give at least one layer, such as {self.text(self.default)}.")
         return tuple(int(p) for p in parts)
