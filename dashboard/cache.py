@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 import pipelines
-from dashboard import summaries
+from dashboard import chart_data
 from dashboard.choices import ModelsAt
 from dashboard.jobs import TrainingJob
 from pipelines import latent, metrics
@@ -152,7 +152,7 @@ def axis_sweeps(models: ModelsAt, steps: int) -> dict[str, latent.AxisSweep]:
 def interpolations(models: ModelsAt, start: int, end: int, steps: int) -> dict[str, np.ndarray]:
     """The plain blend and each method's decoded line between test samples `start` and `end` (dataset rows)."""
     data = models.data
-    x_start, x_end = (data.X_test[summaries.position_in_test(data, row)] for row in (start, end))
+    x_start, x_end = (data.X_test[chart_data.position_in_test(data, row)] for row in (start, end))
     return {latent.BLEND: latent.blend(x_start, x_end, steps),
             **{m: latent.interpolation(r, x_start, x_end, steps) for m, r in models.models.items()}}
 

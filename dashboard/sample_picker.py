@@ -5,7 +5,7 @@ import numpy as np
 
 import pipelines
 from dashboard.state import widget_key
-from dashboard.summaries import label_text
+from dashboard.tables import label_text
 
 ANY_LABEL = "any"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from app_driver import DEFAULT_AUTOENCODERS, DEFAULT_ON, figures, open_page, shown, start, values
 
-from dashboard import state, summaries
+from dashboard import state, tables
 from pipelines import METHODS
 from pipelines.reducers import REFERENCE
 
@@ -20,22 +20,22 @@ def test_the_error_curves_table_shows_dashes_and_each_methods_whole_training_tim
     table = app.dataframe[0].value
     text = shown(app.dataframe[0])
     pca = (table["Method"] == METHODS[REFERENCE].label).to_numpy()
-    assert (text["Epochs"][pca] == summaries.MISSING).all()
+    assert (text["Epochs"][pca] == tables.MISSING).all()
     assert not text.isin(["None", "nan", "<NA>"]).any().any()
     assert not table.isna().any().any(), "the browser draws a missing cell as None whatever its display text"
-    assert table.groupby("Method")[summaries.TRAINING_SECONDS].nunique().eq(1).all()
+    assert table.groupby("Method")[tables.TRAINING_SECONDS].nunique().eq(1).all()
     assert any("train together" in caption.value for caption in app.main.caption)
 
 
 def test_the_error_curves_warn_about_an_autoencoder_that_diverged(monkeypatch):
-    real = summaries.scores_of
+    real = tables.scores_of
 
     def diverged_at_two(runs):
         scores = real(runs)
         broken = ((scores["method"] == NONLINEAR) & (scores["bottleneck"] == 2) & (scores["split"] == "test"))
         return scores.assign(mse=scores["mse"].mask(broken, 5.0), r2=scores["r2"].mask(broken, -4.0))
 
-    monkeypatch.setattr(summaries, "scores_of", diverged_at_two)
+    monkeypatch.setattr(tables, "scores_of", diverged_at_two)
     app = start(monkeypatch)
     (warning,) = [w.value for w in app.warning if METHODS[NONLINEAR].label in w.value and "diverged" in w.value]
     assert "bottleneck 2" in warning and "-4" in warning and "learning rate" in warning
@@ -45,10 +45,10 @@ def test_the_training_table_shows_a_dash_without_validation_and_the_methods_trai
     app = open_page(start(monkeypatch), "views/training_curves.py")
     table, text = app.dataframe[0].value, shown(app.dataframe[0])
     no_validation = table["Best validation loss"].isna().to_numpy()
-    assert (text["Best validation loss"][no_validation] == summaries.MISSING).all()
+    assert (text["Best validation loss"][no_validation] == tables.MISSING).all()
     assert not text.isin(["None", "nan"]).any().any()
     assert not table.isna().any().any(), "the browser draws a missing cell as None whatever its display text"
-    assert table.groupby("Method")[summaries.TRAINING_SECONDS].nunique().eq(1).all()
+    assert table.groupby("Method")[tables.TRAINING_SECONDS].nunique().eq(1).all()
 
 
 def test_embeddings_say_they_use_2_codes_and_can_show_the_sidebars_bottleneck_instead(monkeypatch):

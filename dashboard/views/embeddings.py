@@ -1,7 +1,7 @@
 """Embeddings: each method's codes as 2-D points side by side, coloured by label; click a point to see its sample."""
 import streamlit as st
 
-from dashboard import cache, state, summaries, trained
+from dashboard import cache, chart_data, state, summaries, tables, trained
 from dashboard.plain_text import markdown_literal
 from dashboard.state import widget_key
 from pipelines import figures
@@ -23,14 +23,14 @@ if k != 2 and st.toggle(summaries.chosen_codes_label(k), key=widget_key(PREFIX, 
     shown_k = k
 st.info(summaries.embedding_note(k, shown_k))
 if dataset.shape[1] == 3:
-    st.plotly_chart(figures.point_cloud(dataset.X, summaries.continuous_labels(dataset), color_name=dataset.label_name,
+    st.plotly_chart(figures.point_cloud(dataset.X, chart_data.continuous_labels(dataset), color_name=dataset.label_name,
                                         title="The data in their original 3-D space"))
 
 models = trained.models_at(selection, shown_k)
 codes = cache.planar_codes(models)
 quality = cache.embedding_quality(models)
 sample = state.selected_sample(selection.dataset_key, models.data.test_index)
-hover = None if dataset.image_shape else summaries.feature_values(dataset, models.data.test_index)
+hover = None if dataset.image_shape else chart_data.feature_values(dataset, models.data.test_index)
 legend = figures.embedding_legend(codes["label"], label_name=dataset.label_name, label_kind=dataset.label_kind)
 if legend is not None:
     st.plotly_chart(legend, key=widget_key(PREFIX, "legend"), config={"displayModeBar": False})
@@ -54,12 +54,12 @@ st.subheader("Selected sample")
 st.caption(markdown_literal(summaries.sample_caption(dataset, sample)))
 reconstructed = cache.reconstructions(models)
 if dataset.image_shape:
-    position = summaries.position_in_test(models.data, sample)
-    st.plotly_chart(figures.image_grid(summaries.gallery(models.data, reconstructed, [position]), dataset.image_shape,
+    position = chart_data.position_in_test(models.data, sample)
+    st.plotly_chart(figures.image_grid(chart_data.gallery(models.data, reconstructed, [position]), dataset.image_shape,
                                        title=f"Sample {sample} and its reconstructions from {shown_k} codes", cell=120),
                     width="content")
 else:
-    st.dataframe(summaries.shown(summaries.sample_reconstructions(models.data, reconstructed, sample)))
+    st.dataframe(tables.shown(tables.sample_reconstructions(models.data, reconstructed, sample)))
 st.download_button("Download the points drawn (CSV)", codes.to_csv(index=False).encode(),
-                   file_name=f"latent-lab-{summaries.file_stem(dataset)}-codes-{shown_k}.csv", mime="text/csv",
+                   file_name=f"latent-lab-{tables.file_stem(dataset)}-codes-{shown_k}.csv", mime="text/csv",
                    icon=":material/download:", key=widget_key(PREFIX, "download"))

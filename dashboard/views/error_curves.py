@@ -1,7 +1,7 @@
 """Error curves: test (and training) error against bottleneck size, one line per method."""
 import streamlit as st
 
-from dashboard import summaries, trained
+from dashboard import summaries, tables, trained
 from dashboard.state import widget_key
 from pipelines import METHODS, figures
 
@@ -30,7 +30,7 @@ if selection.repeats > 1:
 units = summaries.mse_units(selection.dataset)
 charts = st.empty()
 for runs in trained.sweep_in_stages(selection):
-    scores = summaries.scores_of(runs)
+    scores = tables.scores_of(runs)
     with charts.container():
         mse_chart, r2_chart = st.columns(2)
         mse_chart.plotly_chart(figures.error_curves(scores, "mse", units=units, chosen=selection.bottleneck,
@@ -54,14 +54,14 @@ for warning in summaries.training_warnings(scores):
     st.warning(warning, icon=":material/warning:")
 
 st.subheader("The numbers")
-st.dataframe(summaries.shown_scores(summaries.scores_table(scores)), hide_index=True,
-             column_config={summaries.TRAINING_SECONDS: st.column_config.Column(help=summaries.TIMING_NOTE)})
+st.dataframe(tables.shown_scores(tables.scores_table(scores)), hide_index=True,
+             column_config={tables.TRAINING_SECONDS: st.column_config.Column(help=summaries.TIMING_NOTE)})
 spread = (" Each score is the mean over the repeats; the \"sd\" columns hold the test scores' standard deviations "
           "(with n − 1), 0 for a deterministic method. Click a column's title to sort by it."
           if selection.repeats > 1 else "")
 st.caption(f"{summaries.TIMING_NOTE}{spread} A dash means the value does not apply: methods computed in one step, "
            "such as PCA, run no epochs.")
 st.download_button("Download the scores and the methods' changed settings (CSV)",
-                   summaries.scores_download(runs).to_csv(index=False).encode(),
-                   file_name=f"latent-lab-{summaries.file_stem(selection.dataset)}-scores.csv", mime="text/csv",
+                   tables.scores_download(runs).to_csv(index=False).encode(),
+                   file_name=f"latent-lab-{tables.file_stem(selection.dataset)}-scores.csv", mime="text/csv",
                    icon=":material/download:", key=widget_key(PREFIX, "download"))

@@ -4,7 +4,7 @@ fragment, so its own controls rerun only that view."""
 import numpy as np
 import streamlit as st
 
-from dashboard import cache, state, summaries, trained
+from dashboard import cache, chart_data, state, tables, trained
 from dashboard.choices import ModelsAt
 from dashboard.sample_picker import other_sample, pick_sample
 from dashboard.state import widget_key
@@ -32,7 +32,7 @@ def in_data_units(data, array: np.ndarray) -> np.ndarray:
 
 def download(frame, what: str, name: str) -> None:
     st.download_button(f"Download the {what} (CSV, the data's own units)", frame.to_csv(index=False).encode(),
-                       mime="text/csv", file_name=f"latent-lab-{summaries.file_stem(dataset)}-{name}.csv",
+                       mime="text/csv", file_name=f"latent-lab-{tables.file_stem(dataset)}-{name}.csv",
                        icon=":material/download:", key=widget_key(PREFIX, f"download_{name}"))
 
 
@@ -140,7 +140,7 @@ def code_sliders(models: ModelsAt) -> None:
               for i, key in enumerate(keys)]
     st.button("Reset the sliders", on_click=reset_shifts, args=(keys,), key=widget_key(PREFIX, "reset_shifts"))
     spreads = cache.code_spreads(models)
-    x = data.X_test[summaries.position_in_test(data, sample)]
+    x = data.X_test[chart_data.position_in_test(data, sample)]
     decoded = {m: latent.shifted(r, x, shifts, spreads[m]) for m, r in models.models.items()}
     if image_shape:
         st.plotly_chart(figures.image_grid(

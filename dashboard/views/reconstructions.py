@@ -1,7 +1,7 @@
 """Reconstructions: what each method gives back at the chosen bottleneck, and where it fails."""
 import streamlit as st
 
-from dashboard import cache, state, summaries, trained
+from dashboard import cache, chart_data, state, summaries, tables, trained
 from dashboard.plain_text import markdown_literal
 from pipelines import figures
 
@@ -23,13 +23,13 @@ errors = cache.sample_errors(models)
 
 if dataset.image_shape:
     st.plotly_chart(figures.image_grid(
-        summaries.gallery(data, reconstructed, range(GALLERY_SIZE)), dataset.image_shape,
+        chart_data.gallery(data, reconstructed, range(GALLERY_SIZE)), dataset.image_shape,
         title=f"The first {GALLERY_SIZE} test samples and their reconstructions",
         column_titles=[f"#{i}" for i in data.test_index[:GALLERY_SIZE]]), width="content")
 elif dataset.shape[1] == 3:
     st.plotly_chart(figures.reconstructed_clouds(
         data.to_original_units(data.X_test), {m: data.to_original_units(X) for m, X in reconstructed.items()},
-        summaries.continuous_labels(dataset, data.test_index), color_name=dataset.label_name,
+        chart_data.continuous_labels(dataset, data.test_index), color_name=dataset.label_name,
         axis_names=dataset.feature_names))
 else:
     st.plotly_chart(figures.feature_errors(cache.feature_errors(models), dataset.feature_names, units=units))
@@ -37,14 +37,14 @@ else:
 st.plotly_chart(figures.error_histogram(errors, units=units))
 
 st.subheader("The worst-reconstructed samples")
-worst = summaries.worst_samples(errors, data, WORST_SHOWN)
+worst = tables.worst_samples(errors, data, WORST_SHOWN)
 if dataset.image_shape:
     methods = list(errors)
     for row_start in range(0, len(methods), GALLERIES_PER_ROW):
         for column, method in zip(st.columns(GALLERIES_PER_ROW), methods[row_start:row_start + GALLERIES_PER_ROW]):
             rows = worst[worst["method"] == method]
             column.plotly_chart(figures.image_grid(
-                summaries.gallery(data, {method: reconstructed[method]}, rows["position"]), dataset.image_shape,
+                chart_data.gallery(data, {method: reconstructed[method]}, rows["position"]), dataset.image_shape,
                 title=f"Worst for {rows['Method'].iloc[0]}", column_titles=[f"#{s}" for s in rows["Sample"]],
                 cell=64), width="content")
 st.dataframe(worst.drop(columns=["method", "position"]), hide_index=True,
@@ -55,14 +55,14 @@ sample = state.selected_sample(selection.dataset_key, data.test_index)
 st.caption(markdown_literal(f"{summaries.sample_name(dataset, sample)}, reconstructed by each "
                             "method's model of every size of the sweep (click a point on the Embeddings page to "
                             "choose another sample)."))
-by_size = summaries.sample_at_every_size(trained.sweep(selection), data, sample)
+by_size = chart_data.sample_at_every_size(trained.sweep(selection), data, sample)
 if dataset.image_shape:
-    rows, sizes = summaries.size_gallery(data, by_size, sample)
+    rows, sizes = chart_data.size_gallery(data, by_size, sample)
     st.plotly_chart(figures.image_grid(rows, dataset.image_shape, column_titles=sizes, cell=96,
                                        title=f"Sample {sample} and its reconstruction at every bottleneck size"),
                     width="content")
 else:
-    st.dataframe(summaries.shown(summaries.size_table(data, by_size, sample)), hide_index=True)
+    st.dataframe(tables.shown(tables.size_table(data, by_size, sample)), hide_index=True)
     st.caption(f"The first row is the sample; the others its reconstructions, in the data's own units. MSE is the "
                f"reconstruction's error on this sample in the units the models were trained in "
                f"({summaries.mse_units(dataset)}).")

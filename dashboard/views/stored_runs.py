@@ -4,7 +4,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard import cache, state, summaries
+from dashboard import cache, run_labels, state, tables
 from dashboard.plain_text import markdown_literal
 from dashboard.state import widget_key
 from pipelines import figures
@@ -103,11 +103,12 @@ if keys_by_study:
         listing = listing[listing["study"] == study].reset_index(drop=True)
         st.caption(f"Study {markdown_literal(study)}: {len(listing)} runs; datasets "
                    f"{markdown_literal(', '.join(sorted(listing['dataset'].unique())))}; methods "
-                   f"{', '.join(listing['method'].map(summaries.method_label).unique())}.")
-listing = listing.assign(run=summaries.run_labels(listing), method_label=listing["method"].map(summaries.method_label))
+                   f"{', '.join(listing['method'].map(run_labels.method_label).unique())}.")
+listing = listing.assign(run=run_labels.run_labels(listing),
+                         method_label=listing["method"].map(run_labels.method_label))
 names = dict(zip(listing["key"], listing["run"] + " · " + listing["method_label"]))
 st.dataframe(listing[["run", "method_label", "bottlenecks", "settings", "split_seed", "train_seed", "test_size",
-                      "study", "created", "seconds", "key"]].fillna({"study": summaries.MISSING}), hide_index=True,
+                      "study", "created", "seconds", "key"]].fillna({"study": tables.MISSING}), hide_index=True,
              column_config={"run": "run", "method_label": "method", "split_seed": "split seed",
                             "train_seed": "training seed",
                             "created": st.column_config.DatetimeColumn("created (UTC)", format="YYYY-MM-DD HH:mm:ss"),
@@ -119,7 +120,7 @@ st.dataframe(listing[["run", "method_label", "bottlenecks", "settings", "split_s
 selection = state.selection()
 shown = [] if selection is None else [spec.key for method in selection.methods
                                       for spec in selection.specs(method, selection.sweep_sizes)]
-start = list(listing["key"]) if st.session_state.get(STUDY, ALL_RUNS) != ALL_RUNS else summaries.runs_to_compare(
+start = list(listing["key"]) if st.session_state.get(STUDY, ALL_RUNS) != ALL_RUNS else run_labels.runs_to_compare(
     listing, shown, selection.dataset.content_hash if selection else None, DEFAULT_SHOWN)
 keys = st.multiselect("Runs to compare, download or delete", list(names), default=start,
                       format_func=names.get, key=CHOSEN,
@@ -137,7 +138,7 @@ combine = right.toggle("Combine repeats", value=True, key=widget_key(PREFIX, "co
                        help="Runs that differ only in their training seed are drawn as their mean over a band of "
                             "± 1 standard deviation.")
 chosen = listing.set_index("key").loc[keys]
-runs = pd.Series(summaries.run_labels(chosen.reset_index(), combine_repeats=True), index=keys) if combine \
+runs = pd.Series(run_labels.run_labels(chosen.reset_index(), combine_repeats=True), index=keys) if combine \
     else chosen["run"]
 scores = cache.stored_scores(store.root, tuple(keys), tuple(runs))
 st.plotly_chart(figures.run_overlay(scores, metric, log_x=log_x))

@@ -1,7 +1,7 @@
 """Training: how each autoencoder's loss fell, epoch by epoch, at every bottleneck of the sweep."""
 import streamlit as st
 
-from dashboard import summaries, trained
+from dashboard import chart_data, summaries, tables, trained
 from pipelines import METHODS, figures
 
 selection = trained.require_selection()
@@ -9,14 +9,14 @@ st.title("Training")
 st.caption("Loss per epoch of every autoencoder in the sweep: solid lines on the training samples, dotted on the "
            "validation samples held out for early stopping; the star marks the epoch whose weights were kept. "
            "Click a legend entry to hide a bottleneck.")
-autoencoders = summaries.autoencoder_methods(selection.methods)
+autoencoders = chart_data.autoencoder_methods(selection.methods)
 if not autoencoders:
     st.info(summaries.untrained_note(selection.methods))
     st.stop()
 runs = trained.sweep(selection, autoencoders)
 trained.first_repeat_note(selection)
 for method, run in runs.items():
-    histories, best_epochs = summaries.histories(run, method)
+    histories, best_epochs = chart_data.histories(run, method)
     entry = METHODS[method]
     units = entry.loss_units or summaries.mse_units(selection.dataset)
     st.plotly_chart(figures.loss_curves(histories, method, best_epochs, units=units,
@@ -28,6 +28,6 @@ st.caption(f"Unless a chart says otherwise, the loss is the mean squared error t
            f"the Error curves use. {summaries.units_note(selection.dataset)}")
 
 st.subheader("Every model")
-st.dataframe(summaries.shown(summaries.training_table(runs)), hide_index=True)
+st.dataframe(tables.shown(tables.training_table(runs)), hide_index=True)
 st.caption(f"{summaries.TIMING_NOTE} A dash for the validation loss means the model kept no validation samples: "
            "it trains on every training sample without early stopping.")
