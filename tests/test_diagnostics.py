@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from toy_scores import LINEAR, NONLINEAR, scaled, toy_scores
 
-from dashboard.summaries import training_warnings
+from dashboard.page_text import training_warnings
 from pipelines import METHODS, diagnostics
 from pipelines.diagnostics import Diverged, Overfit, ShortOfPca, run_diverged, training_findings
 from pipelines.reducers import REFERENCE

@@ -1,7 +1,7 @@
 """Embeddings: each method's codes as 2-D points side by side, coloured by label; click a point to see its sample."""
 import streamlit as st
 
-from dashboard import cache, chart_data, state, summaries, tables, trained
+from dashboard import cache, chart_data, page_text, state, tables, trained
 from dashboard.plain_text import markdown_literal
 from dashboard.state import widget_key
 from pipelines import figures
@@ -19,9 +19,9 @@ if selection.max_bottleneck < 2:
     st.info("These data have too few features for a 2-D embedding; try another dataset.")
     st.stop()
 shown_k = 2
-if k != 2 and st.toggle(summaries.chosen_codes_label(k), key=widget_key(PREFIX, "chosen_bottleneck")):
+if k != 2 and st.toggle(page_text.chosen_codes_label(k), key=widget_key(PREFIX, "chosen_bottleneck")):
     shown_k = k
-st.info(summaries.embedding_note(k, shown_k))
+st.info(page_text.embedding_note(k, shown_k))
 if dataset.shape[1] == 3:
     st.plotly_chart(figures.point_cloud(dataset.X, chart_data.continuous_labels(dataset), color_name=dataset.label_name,
                                         title="The data in their original 3-D space"))
@@ -47,11 +47,11 @@ for row_start in range(0, len(methods), CHARTS_PER_ROW):
         trust.metric("Trustworthiness", f"{quality[method]['trustworthiness']:.3f}",
                      help="How far the 5 nearest neighbours of a point in the codes (all of them, not only the two "
                           "axes drawn) are also near it in the data (1 is perfect).")
-        knn.metric("k-NN accuracy", summaries.percent(quality[method]["knn_accuracy"]),
+        knn.metric("k-NN accuracy", page_text.percent(quality[method]["knn_accuracy"]),
                    help="Test accuracy of a 5-nearest-neighbour classifier on the codes; only for class labels.")
 
 st.subheader("Selected sample")
-st.caption(markdown_literal(summaries.sample_caption(dataset, sample)))
+st.caption(markdown_literal(page_text.sample_caption(dataset, sample)))
 reconstructed = cache.reconstructions(models)
 if dataset.image_shape:
     position = chart_data.position_in_test(models.data, sample)

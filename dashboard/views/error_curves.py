@@ -1,7 +1,7 @@
 """Error curves: test (and training) error against bottleneck size, one line per method."""
 import streamlit as st
 
-from dashboard import summaries, tables, trained
+from dashboard import page_text, tables, trained
 from dashboard.state import widget_key
 from pipelines import METHODS, figures
 
@@ -11,7 +11,7 @@ selection = trained.require_selection()
 st.title("Error curves")
 st.caption("How well each method reconstructs held-out test samples as the bottleneck grows: lower MSE and "
            "higher R² are better. The dotted line marks the bottleneck chosen in the sidebar. "
-           f"{summaries.units_note(selection.dataset)} R² is the share of the test data's variance the reconstruction "
+           f"{page_text.units_note(selection.dataset)} R² is the share of the test data's variance the reconstruction "
            "keeps: 1 is perfect, 0 no better than the average sample, and it compares across datasets.")
 left, middle, right = st.columns(3)
 log_x = left.toggle("Log-scale bottleneck axis", value=True, key=widget_key(PREFIX, "log_x"))
@@ -27,7 +27,7 @@ if selection.repeats > 1:
                     help=f"Each line is the mean of {selection.repeats} repeats (training seeds "
                          f"{selection.train_seeds[0]}–{selection.train_seeds[-1]}) {splits}.")
 
-units = summaries.mse_units(selection.dataset)
+units = page_text.mse_units(selection.dataset)
 charts = st.empty()
 for runs in trained.sweep_in_stages(selection):
     scores = tables.scores_of(runs)
@@ -38,28 +38,28 @@ for runs in trained.sweep_in_stages(selection):
         r2_chart.plotly_chart(figures.error_curves(scores, "r2", units=units, chosen=selection.bottleneck,
                                                    show_train=show_train, log_x=log_x, band=band))
 if selection.repeats > 1:
-    once = summaries.deterministic_note(scores)
+    once = page_text.deterministic_note(scores)
     if once:
         st.caption(f":material/info: {once}")
-    for sentence in summaries.verdicts(scores, selection.bottleneck):
+    for sentence in page_text.verdicts(scores, selection.bottleneck):
         st.markdown(f":material/balance: {sentence}")
-    every = summaries.verdicts(scores)
+    every = page_text.verdicts(scores)
     if every:
         with st.expander("The verdict at every bottleneck"):
             st.markdown("\n".join(f"- {sentence}" for sentence in every))
-            st.caption(summaries.verdict_note(scores))
+            st.caption(page_text.verdict_note(scores))
 if any(METHODS[m].can_sample for m in selection.methods):
-    st.caption(f":material/info: {summaries.VAE_NOTE}")
-for warning in summaries.training_warnings(scores):
+    st.caption(f":material/info: {page_text.VAE_NOTE}")
+for warning in page_text.training_warnings(scores):
     st.warning(warning, icon=":material/warning:")
 
 st.subheader("The numbers")
 st.dataframe(tables.shown_scores(tables.scores_table(scores)), hide_index=True,
-             column_config={tables.TRAINING_SECONDS: st.column_config.Column(help=summaries.TIMING_NOTE)})
+             column_config={tables.TRAINING_SECONDS: st.column_config.Column(help=page_text.TIMING_NOTE)})
 spread = (" Each score is the mean over the repeats; the \"sd\" columns hold the test scores' standard deviations "
           "(with n − 1), 0 for a deterministic method. Click a column's title to sort by it."
           if selection.repeats > 1 else "")
-st.caption(f"{summaries.TIMING_NOTE}{spread} A dash means the value does not apply: methods computed in one step, "
+st.caption(f"{page_text.TIMING_NOTE}{spread} A dash means the value does not apply: methods computed in one step, "
            "such as PCA, run no epochs.")
 st.download_button("Download the scores and the methods' changed settings (CSV)",
                    tables.scores_download(runs).to_csv(index=False).encode(),

@@ -1,7 +1,7 @@
 """Linear AE vs PCA: does a linear autoencoder find PCA's subspace, and which directions does it recover?"""
 import streamlit as st
 
-from dashboard import cache, summaries, trained
+from dashboard import cache, page_text, trained
 from pipelines import figures
 
 REFERENCE, LINEAR_AE = PAIR = ("pca", "linear_ae")  # this page is about these two methods
@@ -22,13 +22,13 @@ angles = {size: cache.principal_angles(trained.models_at(selection, size, PAIR),
 chosen = trained.models_at(selection, k, PAIR)
 if set(chosen.models) != set(PAIR):
     st.stop()
-st.info(summaries.angles_sentence(cache.principal_angles(chosen, *PAIR), k))
+st.info(page_text.angles_sentence(cache.principal_angles(chosen, *PAIR), k))
 st.plotly_chart(figures.principal_angles(angles, method=LINEAR_AE, chosen=k))
 
 st.subheader("PCA components and the directions the linear AE recovered")
 pca_directions, ae_directions = cache.compared_directions(chosen, *PAIR)
 shown = min(k, MAX_DIRECTIONS)
-names = summaries.direction_names(pca_directions[:shown], ae_directions[:shown])
+names = page_text.direction_names(pca_directions[:shown], ae_directions[:shown])
 if dataset.image_shape:
     st.plotly_chart(figures.image_grid(
         {REFERENCE: pca_directions[:shown], LINEAR_AE: ae_directions[:shown]}, dataset.image_shape, diverging=True,

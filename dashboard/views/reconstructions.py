@@ -1,7 +1,7 @@
 """Reconstructions: what each method gives back at the chosen bottleneck, and where it fails."""
 import streamlit as st
 
-from dashboard import cache, chart_data, state, summaries, tables, trained
+from dashboard import cache, chart_data, page_text, state, tables, trained
 from dashboard.plain_text import markdown_literal
 from pipelines import figures
 
@@ -15,9 +15,9 @@ dataset, k = selection.dataset, selection.bottleneck
 st.title("Reconstructions")
 st.caption(f"Every method compresses each test sample to {k} code{'s' if k > 1 else ''} (the bottleneck chosen "
            "in the sidebar) and decodes it back. The closer the reconstruction is to the original, the less the "
-           f"bottleneck lost. {summaries.units_note(dataset)}")
+           f"bottleneck lost. {page_text.units_note(dataset)}")
 models = trained.models_at(selection, k)
-data, units = models.data, summaries.mse_units(dataset)
+data, units = models.data, page_text.mse_units(dataset)
 reconstructed = cache.reconstructions(models)
 errors = cache.sample_errors(models)
 
@@ -52,7 +52,7 @@ st.dataframe(worst.drop(columns=["method", "position"]), hide_index=True,
 
 st.subheader("One sample at every bottleneck size")
 sample = state.selected_sample(selection.dataset_key, data.test_index)
-st.caption(markdown_literal(f"{summaries.sample_name(dataset, sample)}, reconstructed by each "
+st.caption(markdown_literal(f"{page_text.sample_name(dataset, sample)}, reconstructed by each "
                             "method's model of every size of the sweep (click a point on the Embeddings page to "
                             "choose another sample)."))
 by_size = chart_data.sample_at_every_size(trained.sweep(selection), data, sample)
@@ -65,4 +65,4 @@ else:
     st.dataframe(tables.shown(tables.size_table(data, by_size, sample)), hide_index=True)
     st.caption(f"The first row is the sample; the others its reconstructions, in the data's own units. MSE is the "
                f"reconstruction's error on this sample in the units the models were trained in "
-               f"({summaries.mse_units(dataset)}).")
+               f"({page_text.mse_units(dataset)}).")

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from toy_scores import LINEAR, NONLINEAR, SECONDS, SIZES, repeated, toy_scores
 
-from dashboard import chart_data, summaries, tables
+from dashboard import chart_data, page_text, tables
 from pipelines import METHODS, Dataset, load_dataset, prepare, run_spec
 from pipelines.reducers import REFERENCE
 
@@ -34,7 +34,7 @@ def test_the_scores_table_leaves_epochs_out_where_there_are_none_and_shows_a_das
 
 def test_the_scores_table_shows_each_methods_whole_training_time_on_every_one_of_its_rows():
     table = tables.scores_table(toy_scores())
-    assert "every bottleneck size" in summaries.TIMING_NOTE
+    assert "every bottleneck size" in page_text.TIMING_NOTE
     for method, seconds in SECONDS.items():
         rows = table[table["Method"] == METHODS[method].label]
         assert len(rows) == len(SIZES) and (rows[tables.TRAINING_SECONDS] == seconds).all()
