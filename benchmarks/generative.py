@@ -35,7 +35,8 @@ def fit(method: str, k: int, X: np.ndarray, params: dict):
 
 
 def mnist_ratio(params: dict) -> None:
-    from pipelines import load_dataset, metrics, prepare
+    from pipelines import load_dataset, prepare
+    from pipelines.analysis import metrics
 
     data = prepare(load_dataset("mnist-5k"))
     print("\n1. mnist-5k, k = 30, test sum of squared errors per image\n| model | training s | test SSE | PCA / model |"
@@ -53,7 +54,8 @@ def mnist_ratio(params: dict) -> None:
 
 
 def code_quality(datasets: list[str], params: dict) -> None:
-    from pipelines import load_dataset, metrics, prepare
+    from pipelines import load_dataset, prepare
+    from pipelines.analysis import metrics
 
     print("\n2. Codes at k = 2: trustworthiness / 5-NN accuracy on the test samples\n| dataset | PCA | nonlinear AE |"
           " VAE | conv AE |\n|---|---|---|---|---|")
@@ -95,7 +97,7 @@ def denoising(params: dict) -> None:
 
 def grouping(params: dict, sizes: tuple[int, ...]) -> None:
     from pipelines import load_dataset, prepare
-    from pipelines.fitting import fit_group
+    from pipelines.runs.fitting import fit_group
 
     data = prepare(load_dataset("digits"))
     settings = params.get("vae", {})

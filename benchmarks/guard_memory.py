@@ -17,11 +17,12 @@ import time
 
 import harness
 
-from pipelines import InputError, TrainingStopped, load_dataset, prepare, run_spec, tasks
-from pipelines.cost import limits
+from pipelines import InputError, TrainingStopped, load_dataset, prepare, run_spec
 from pipelines.reducers import FitControl
-from pipelines.runs import load_or_fit_repeats
-from pipelines.store import RunStore
+from pipelines.reducers.cost import limits
+from pipelines.runs import tasks
+from pipelines.runs.store import RunStore
+from pipelines.runs.sweep import load_or_fit_repeats
 
 TARGET_GB = 1.5
 SIZES = (1, 2, 4, 8, 16, 32)

@@ -12,7 +12,8 @@ import argparse
 
 import harness  # noqa: F401  (puts the repository on the path, quiets TensorFlow)
 
-from pipelines import load_dataset, metrics, run
+from pipelines import load_dataset, run
+from pipelines.analysis import metrics
 
 METHODS = ["pca", "kernel_pca", "nonlinear_ae"]
 

@@ -50,7 +50,7 @@ RATIO_TARGET, SECONDS_TARGET = 2.5, 60.0
 
 def sse_per_image(model, X: np.ndarray) -> float:
     """Squared reconstruction error summed over pixels, averaged over images."""
-    from pipelines.metrics import reconstruct
+    from pipelines.analysis.metrics import reconstruct
 
     return float(np.mean(np.sum((X.astype(np.float64) - reconstruct(model, X)) ** 2, axis=1)))
 

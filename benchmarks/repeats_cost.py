@@ -31,7 +31,7 @@ def main() -> None:
     harness.import_tensorflow()
     harness.warm_up_fused_fit()
     from pipelines import METHODS, load_dataset, run
-    from pipelines.repeats import summarise
+    from pipelines.analysis.repeats import summarise
 
     methods = [m for m in METHODS if METHODS[m].default_on]
     digits = load_dataset("digits")

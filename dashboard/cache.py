@@ -16,8 +16,8 @@ import pipelines
 from dashboard import chart_data
 from dashboard.choices import ModelsAt
 from dashboard.jobs import TrainingJob
-from pipelines import latent, metrics
-from pipelines.store import RunStore
+from pipelines.analysis import latent, metrics
+from pipelines.runs.store import RunStore
 
 BY_KEY = {ModelsAt: lambda models: models.key}
 BY_SPEC = {pipelines.RunSpec: lambda spec: spec.key}
@@ -41,7 +41,7 @@ def uploaded_dataset(raw: bytes, label_column: str | None, file_name: str, image
 @st.cache_data(show_spinner=False, max_entries=8)
 def csv_columns(raw: bytes) -> list[str]:
     """The names `load_csv` gives a CSV's columns, for the label-column picker (empty if it cannot tell)."""
-    return pipelines.csv_loader.csv_columns(raw)
+    return pipelines.data.csv_loader.csv_columns(raw)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -125,7 +125,7 @@ def stored_scores(root: Path, keys: tuple[str, ...], labels: tuple[str, ...]) ->
 @st.cache_data(show_spinner=False, hash_funcs=BY_KEY, max_entries=64)
 def planar_codes(models: ModelsAt) -> pd.DataFrame:
     """Every method's test codes as 2-D points (PCA of the codes beyond 2): method, index, z1, z2, label."""
-    return pipelines.embeddings.planar_frame(models.models, models.data)
+    return pipelines.analysis.embeddings.planar_frame(models.models, models.data)
 
 
 @st.cache_data(show_spinner=False, hash_funcs=BY_KEY, max_entries=64)

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 import pipelines
-from pipelines import METHODS, metrics
+from pipelines import METHODS
+from pipelines.analysis import metrics
 
 
 def feature_values(dataset: pipelines.Dataset, rows: np.ndarray) -> pd.DataFrame:

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field, fields, replace
 
 import pipelines
 from pipelines import DEFAULT_DATASET, METHODS
-from pipelines.preprocessing import training_rows
-from pipelines.repeats import repeat_seeds, repeats_to_fit, training_seeds
+from pipelines.analysis.repeats import repeat_seeds, repeats_to_fit, training_seeds
+from pipelines.data.preprocessing import training_rows
 
 DEFAULTS_VARIABLE = "LATENT_LAB_DASHBOARD_DEFAULTS"  # JSON overriding `Defaults` fields, e.g. for fast tests
 

@@ -1,5 +1,5 @@
 """Training that outlives a script run: leaving a page mid-training never abandons the work, and a finished
-run is kept on disk (pipelines.store), so a browser refresh or a server restart shows it without retraining.
+run is kept on disk (pipelines.runs.store), so a browser refresh or a server restart shows it without retraining.
 A job can be stopped, and one that no session has asked about for a while stops by itself.
 
 Trainings take turns for a few slots, shared fairly between sessions (browser tabs): a free slot goes to the
@@ -14,10 +14,10 @@ from collections import Counter
 from typing import Callable, Protocol
 
 import pipelines
-from pipelines import METHODS, cost
-from pipelines.reducers import FitControl
-from pipelines.runs import load_or_fit_repeats
-from pipelines.store import RunStore
+from pipelines import METHODS
+from pipelines.reducers import FitControl, cost
+from pipelines.runs.store import RunStore
+from pipelines.runs.sweep import load_or_fit_repeats
 
 ABANDONED_AFTER_SECONDS = 60.0  # a job nobody has looked at for this long stops, freeing the CPU and memory
 CHEAP_SECONDS = 1.0  # fits estimated to take less than this never wait for a training slot
@@ -128,7 +128,7 @@ class TrainingJob:
         self.serial = next(_SERIAL_NUMBERS)  # tells apart two jobs of one key, e.g. before and after "Train again"
         self.owner = owner
         self.label = METHODS[self.spec.method].label
-        self.cheap = pipelines.tasks.estimate(specs, data).seconds < CHEAP_SECONDS
+        self.cheap = pipelines.runs.tasks.estimate(specs, data).seconds < CHEAP_SECONDS
         self.fraction, self.message = 0.0, "waiting to start"
         self.waiting = False  # for a training slot
         self.training = False  # holds a training slot: compiling and epochs, not waiting or loading
@@ -185,7 +185,7 @@ class TrainingJob:
 
     def expected(self) -> cost.Estimate:
         """What the job costs, its time counting the trainings that share the machine with it now."""
-        return pipelines.tasks.estimate(self.specs, self._data, self.sharing())
+        return pipelines.runs.tasks.estimate(self.specs, self._data, self.sharing())
 
     def seconds_left(self) -> float:
         """Roughly how long until the job ends: from its pace once it reported twice, else from its estimate for

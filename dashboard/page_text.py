@@ -9,9 +9,17 @@ import pandas as pd
 
 import pipelines
 from dashboard.tables import TRAINING_SECONDS, fitted_once, label_text
-from pipelines import METHODS, diagnostics
+from pipelines import METHODS
+from pipelines.analysis import diagnostics
+from pipelines.analysis.repeats import (
+    SIGNIFICANCE,
+    Verdict,
+    corrected,
+    paired_verdicts,
+    repeats_for_significance,
+    smallest_p,
+)
 from pipelines.reducers import REFERENCE
-from pipelines.repeats import SIGNIFICANCE, Verdict, corrected, paired_verdicts, repeats_for_significance, smallest_p
 
 VAE_NOTE = ("A VAE minimises reconstruction plus β times KL: the KL term pulls every sample's code distribution "
             "towards N(0, I), which makes the latent space smooth and lets the decoder turn random draws into new "

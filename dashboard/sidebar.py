@@ -14,8 +14,8 @@ from dashboard.choices import Defaults, Selection, default_sweep_sizes, defaults
 from dashboard.plain_text import markdown_literal
 from dashboard.state import keep_choice, kept_choice, widget_key
 from pipelines import DATASETS, METHODS
+from pipelines.analysis.repeats import MAX_REPEATS, MAX_SEED, training_seeds
 from pipelines.reducers import Setting
-from pipelines.repeats import MAX_REPEATS, MAX_SEED, training_seeds
 
 PREFIX = "sidebar"
 UPLOAD = "Upload CSV…"
@@ -94,7 +94,7 @@ def _guard(methods: list[str], settings: dict, data: pipelines.PreparedData, siz
             specs = [pipelines.run_spec(dataset, method, sizes, test_size=data.test_size, split_seed=data.seed,
                                         settings=settings.get(method), train_seed=seed) for seed in seeds]
             try:
-                pipelines.tasks.check_cost(specs, data)
+                pipelines.runs.tasks.check_cost(specs, data)
             except pipelines.InputError as error:  # its sentence starts with the label the sidebar puts first
                 reason = str(error).removeprefix(f"{METHODS[method].label}: ")
         if reason:

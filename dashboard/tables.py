@@ -11,7 +11,8 @@ from pandas.io.formats.style import Styler
 
 import pipelines
 from dashboard.chart_data import position_in_test
-from pipelines import METHODS, diagnostics
+from pipelines import METHODS
+from pipelines.analysis import diagnostics
 
 MISSING = "—"  # what a table shows where a value does not apply
 TRAINING_SECONDS = "Training seconds"

@@ -8,7 +8,7 @@ import pipelines
 from dashboard import cache
 from dashboard.plain_text import markdown_literal
 from dashboard.state import kept_choice, widget_key
-from pipelines.csv_loader import PIXEL_MAXIMA, parse_image_shape, square_shape
+from pipelines.data.csv_loader import PIXEL_MAXIMA, parse_image_shape, square_shape
 
 PREFIX = "sidebar"
 

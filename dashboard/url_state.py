@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.choices import Defaults, Selection
+from dashboard.choices import Defaults, Selection, default_sweep_sizes
 from dashboard.state import URL_READ, keep_choice
 from pipelines import DATASETS, METHODS, InputError
-from pipelines.repeats import MAX_REPEATS
+from pipelines.analysis.repeats import MAX_REPEATS
 
 PENDING = "url_pending"  # choices from the link that wait for their dataset to load (bottleneck, sweep sizes)
 NOTES = "url_notes"
@@ -102,7 +102,7 @@ def publish(selection: Selection, uploaded: bool, start: Defaults) -> None:
         params["dataset"] = selection.dataset.name
     if selection.bottleneck != start.bottleneck:
         params["k"] = str(selection.bottleneck)
-    if list(selection.sweep_sizes) != sorted(start.sweep_sizes):
+    if list(selection.sweep_sizes) != sorted(default_sweep_sizes(start.sweep_sizes, selection.max_bottleneck)):
         params["sweep"] = ",".join(map(str, selection.sweep_sizes))
     chosen = [*selection.methods, *selection.problems]
     if sorted(chosen) != sorted(start.methods):

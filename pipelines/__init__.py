@@ -1,15 +1,18 @@
-"""Latent Lab's library: offline datasets, PCA and autoencoders as scikit-learn transformers, runs planned as
-tasks, metrics and the run store. Importing it is cheap: TensorFlow loads only when an autoencoder is first fitted."""
-from pipelines.csv_loader import load_csv
-from pipelines.datasets import DATASETS, DEFAULT_DATASET, Dataset, load_dataset
-from pipelines.embeddings import embedding_frame
+"""Latent Lab's library, in layers (each imports only its own and those below): `data` (datasets, CSV files, the
+split) <- `reducers` (the method registry, PCA and autoencoders as scikit-learn transformers, `reducers.training`)
+<- `analysis` (metrics, embeddings, latent arrays, repeats, diagnostics) <- `runs` (RunSpec, plans, executors, the
+resolver, the store) <- `study` <- `cli`, with `figures` beside `runs`. This module re-exports the public API.
+Importing it is cheap: TensorFlow loads only when an autoencoder is first fitted."""
+from pipelines.analysis.embeddings import embedding_frame
+from pipelines.data.csv_loader import load_csv
+from pipelines.data.datasets import DATASETS, DEFAULT_DATASET, Dataset, load_dataset
+from pipelines.data.preprocessing import PreparedData, prepare
 from pipelines.errors import InputError, TrainingStopped
-from pipelines.fitting import fit_reducers, score_reducers
-from pipelines.preprocessing import PreparedData, prepare
 from pipelines.reducers import METHODS, Autoencoder, make_reducer
-from pipelines.run_spec import RunSpec, run_spec
-from pipelines.runs import RunResult, run, sweep
-from pipelines.tasks import InProcessExecutor, ProgressEvent, TaskResult, execute, plan
+from pipelines.runs.fitting import fit_reducers, score_reducers
+from pipelines.runs.spec import RunSpec, run_spec
+from pipelines.runs.sweep import RunResult, run, sweep
+from pipelines.runs.tasks import InProcessExecutor, ProgressEvent, TaskResult, execute, plan
 
 __all__ = ["DATASETS", "DEFAULT_DATASET", "METHODS", "Autoencoder", "Dataset", "InProcessExecutor", "InputError",
            "PreparedData", "ProgressEvent", "RunResult", "RunSpec", "TaskResult", "TrainingStopped",

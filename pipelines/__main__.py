@@ -1,6 +1,6 @@
-"""`python -m pipelines`: see pipelines/cli.py."""
+"""`python -m pipelines`: see pipelines/cli/commands.py."""
 import sys
 
-from pipelines.cli import main
+from pipelines.cli.commands import main
 
 sys.exit(main())

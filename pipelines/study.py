@@ -12,25 +12,31 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 import pandas as pd
 
-from pipelines.csv_loader import load_csv
-from pipelines.datasets import DATASETS, Dataset, load_dataset
-from pipelines.diagnostics import run_diverged
-from pipelines.errors import InputError, TrainingStopped
-from pipelines.fitting import SCORE_COLUMNS
-from pipelines.preprocessing import PreparedData
+from pipelines.analysis.diagnostics import run_diverged
+from pipelines.analysis.repeats import MAX_REPEATS, training_seeds
+from pipelines.data.csv_loader import load_csv
+from pipelines.data.datasets import DATASETS, Dataset, load_dataset
+from pipelines.data.preprocessing import PreparedData
+from pipelines.errors import InputError
 from pipelines.reducers import METHODS
-from pipelines.repeats import MAX_REPEATS, training_seeds
-from pipelines.resolver import LOADED, resolve
-from pipelines.run_spec import RunSpec
-from pipelines.store import RunStore
-from pipelines.tasks import EventSink, Executor, InProcessExecutor, ProgressEvent, TaskResult, plan, repeat_groups
+from pipelines.runs.fitting import SCORE_COLUMNS
+from pipelines.runs.resolver import LOADED, resolve
+from pipelines.runs.spec import RunSpec
+from pipelines.runs.store import RunStore
+from pipelines.runs.tasks import (
+    Executor,
+    FailureSink,
+    InProcessStudyExecutor,
+    ProgressEvent,
+    TaskResult,
+    plan,
+)
 
 KEYS = {"name", "datasets", "methods", "bottlenecks", "seeds", "repeats", "split_seed", "test_size", "grid"}
-FailureSink = Callable[[Sequence[RunSpec], str], None]  # (a group's specs, why it failed, in one line)
 STUDY_COLUMNS = ["study", *SCORE_COLUMNS, "settings", "key"]
 
 
@@ -253,32 +259,6 @@ def plan_study(study: Study) -> StudyPlan:
                 specs.update((spec.key, spec) for spec in planned if spec.key not in specs)
         parts.append(StudyPart(data, tuple(specs.values())))
     return StudyPlan(study, tuple(parts))
-
-
-class InProcessStudyExecutor:
-    """The in-process executor, one repeat group at a time; a group that fails is reported, the others go on."""
-
-    def __init__(self, on_failure: FailureSink):
-        self.on_failure = on_failure
-
-    def map(self, specs: Sequence[RunSpec], data: PreparedData, on_event: EventSink | None = None,
-            should_stop: Callable[[], bool] | None = None) -> Iterator[TaskResult]:
-        """Fit each repeat group of `specs` in turn, yielding its results or reporting its failure."""
-        for group in repeat_groups(specs):
-            try:
-                results = list(InProcessExecutor().map(group, data, on_event, should_stop))
-            except TrainingStopped:
-                raise
-            except Exception as error:  # the group's own failure (bad values, a fit that raises): not the study's
-                self.on_failure(group, error_line(error))
-                continue
-            yield from results
-
-
-def error_line(error: BaseException) -> str:
-    """An exception as one line: its type and the last line of its message."""
-    lines = [line for line in str(error).splitlines() if line.strip()]
-    return f"{type(error).__name__}: {lines[-1].strip()}" if lines else type(error).__name__
 
 
 def run_study(plan: StudyPlan, store: RunStore,

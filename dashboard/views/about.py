@@ -2,7 +2,8 @@
 import streamlit as st
 
 from dashboard.jobs import ABANDONED_AFTER_SECONDS
-from pipelines import METHODS, cost
+from pipelines import METHODS
+from pipelines.reducers import cost
 
 LIMITS = cost.limits()
 

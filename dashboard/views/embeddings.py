@@ -1,7 +1,8 @@
 """Embeddings: each method's codes as 2-D points side by side, coloured by label; click a point to see its sample."""
+import numpy as np
 import streamlit as st
 
-from dashboard import cache, chart_data, page_text, state, tables, trained
+from dashboard import cache, chart_data, page_text, run_labels, state, tables, trained
 from dashboard.plain_text import markdown_literal
 from dashboard.state import widget_key
 from pipelines import figures
@@ -55,9 +56,11 @@ st.caption(markdown_literal(page_text.sample_caption(dataset, sample)))
 reconstructed = cache.reconstructions(models)
 if dataset.image_shape:
     position = chart_data.position_in_test(models.data, sample)
-    st.plotly_chart(figures.image_grid(chart_data.gallery(models.data, reconstructed, [position]), dataset.image_shape,
-                                       title=f"Sample {sample} and its reconstructions from {shown_k} codes", cell=120),
-                    width="content")
+    shown = chart_data.gallery(models.data, reconstructed, [position])  # one row: the sample, then each method's
+    st.plotly_chart(figures.image_grid(
+        {f"Sample {sample}": np.concatenate(list(shown.values()))}, dataset.image_shape, cell=120,
+        column_titles=[run_labels.method_label(name) for name in shown],
+        title=f"Sample {sample} and its reconstructions from {shown_k} codes"), width="content")
 else:
     st.dataframe(tables.shown(tables.sample_reconstructions(models.data, reconstructed, sample)))
 st.download_button("Download the points drawn (CSV)", codes.to_csv(index=False).encode(),

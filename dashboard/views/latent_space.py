@@ -8,8 +8,10 @@ from dashboard import cache, chart_data, state, tables, trained
 from dashboard.choices import ModelsAt
 from dashboard.sample_picker import other_sample, pick_sample
 from dashboard.state import widget_key
-from pipelines import METHODS, figures, latent, latent_figures
-from pipelines.repeats import MAX_SEED
+from pipelines import METHODS, figures
+from pipelines.analysis import latent
+from pipelines.analysis.repeats import MAX_SEED
+from pipelines.figures import latent as latent_figures
 
 PREFIX = "latent"
 MAX_SLIDERS = 8

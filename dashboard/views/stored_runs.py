@@ -8,7 +8,7 @@ from dashboard import cache, run_labels, state, tables
 from dashboard.plain_text import markdown_literal
 from dashboard.state import widget_key
 from pipelines import figures
-from pipelines.store import DAMAGED_FOLDER, RunStore
+from pipelines.runs.store import DAMAGED_FOLDER, RunStore
 
 PREFIX = "runs"
 DEFAULT_SHOWN = 6  # the sidebar dataset's newest runs are compared until the user chooses others

@@ -15,7 +15,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from pipelines.cost import Estimate, dense_autoencoder_estimate
+from pipelines.reducers.cost import Estimate, dense_autoencoder_estimate
 from pipelines.reducers.method import FitControl, ProgressCallback
 from pipelines.reducers.settings import Setting
 

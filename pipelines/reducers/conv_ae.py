@@ -7,9 +7,9 @@ from typing import Mapping, Sequence
 
 from sklearn.utils._param_validation import StrOptions
 
-from pipelines.cost import FLOPS_PER_SECOND, Estimate
 from pipelines.reducers import autoencoder
 from pipelines.reducers.autoencoder import ACTIVATIONS, KerasAutoencoder, PositiveIntegers
+from pipelines.reducers.cost import FLOPS_PER_SECOND, Estimate
 from pipelines.reducers.method import Method
 from pipelines.reducers.settings import Setting
 from pipelines.reducers.training.architectures import conv_decoder, conv_encoder

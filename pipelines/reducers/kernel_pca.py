@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.decomposition import KernelPCA
 from sklearn.preprocessing import KernelCenterer
 
-from pipelines.cost import Estimate
+from pipelines.reducers.cost import Estimate
 from pipelines.reducers.method import FitControl, Method
 from pipelines.reducers.saved_state import load_attributes, public_fitted_names, save_attributes
 from pipelines.reducers.settings import Setting

@@ -7,14 +7,16 @@ from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from pipelines.cost import FLOPS_PER_SECOND, Estimate
 from pipelines.errors import InputError, TrainingStopped
+from pipelines.reducers.cost import FLOPS_PER_SECOND, Estimate
 from pipelines.reducers.settings import Setting
+
+Models = dict[tuple[str, int], BaseEstimator]  # fitted reducers by (method, bottleneck)
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from pipelines.datasets import Dataset
+    from pipelines.data.datasets import Dataset
 
 ProgressCallback = Callable[[float, str], None]  # (fraction of this fit done, what is happening)
 

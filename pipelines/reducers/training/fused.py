@@ -19,7 +19,7 @@ from typing import Sequence
 
 import numpy as np
 
-from pipelines.cost import FLOPS_PER_SECOND
+from pipelines.reducers.cost import FLOPS_PER_SECOND
 from pipelines.reducers.method import FitControl
 from pipelines.reducers.training import outputs
 from pipelines.reducers.training.architectures import dense_decoder, dense_encoder, dense_layer_widths
