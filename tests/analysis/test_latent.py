@@ -5,16 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import pipelines
 from pipelines import make_reducer
 from pipelines.analysis import latent
 from pipelines.figures import TILE_GAP
 from pipelines.figures import latent as latent_figures
-
-
-@pytest.fixture(scope="module")
-def digits():
-    return pipelines.prepare(pipelines.load_dataset("digits"))
 
 
 @pytest.fixture(scope="module")

@@ -15,11 +15,6 @@ from pipelines.analysis.metrics import (
 )
 
 
-@pytest.fixture(scope="module")
-def digits():
-    return prepare(load_dataset("digits"))
-
-
 def test_perfect_reconstruction_scores_zero_error_and_full_r2():
     X = np.random.default_rng(0).normal(size=(50, 4))
     assert reconstruction_scores(X, X) == {"mse": 0.0, "r2": 1.0}

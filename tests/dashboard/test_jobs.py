@@ -12,7 +12,7 @@ import pytest
 
 from dashboard import jobs
 from dashboard.jobs import TRAINING_SLOTS, TrainingJob, TrainingSlots
-from pipelines import load_dataset, prepare, run_spec
+from pipelines import prepare, run_spec
 from pipelines.reducers.training.progress import progress_message
 from pipelines.runs import tasks
 from pipelines.runs.store import RunStore
@@ -20,10 +20,6 @@ from pipelines.runs.sweep import load_or_fit_repeats
 
 LONG = {"epochs": 100_000}  # far longer than any test waits
 
-
-@pytest.fixture(scope="module")
-def iris():
-    return load_dataset("iris")
 
 
 def _job(dataset, abandoned_after: float, owner: str = "", slots: TrainingSlots = TRAINING_SLOTS) -> TrainingJob:

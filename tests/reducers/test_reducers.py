@@ -10,11 +10,6 @@ from pipelines.analysis.metrics import reconstruct
 from pipelines.reducers import FitControl, autoencoder
 
 
-@pytest.fixture(scope="module")
-def digits():
-    return prepare(load_dataset("digits"), 0.2, 0)
-
-
 def test_make_reducer_builds_each_registered_method():
     assert isinstance(make_reducer("pca", 3), PCA)
     linear, nonlinear = make_reducer("linear_ae", 3), make_reducer("nonlinear_ae", 3, epochs=7)

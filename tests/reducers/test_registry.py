@@ -9,7 +9,7 @@ import pytest
 from sklearn.utils._param_validation import Interval, make_constraint
 from sklearn.utils.estimator_checks import check_param_validation, parametrize_with_checks
 
-from pipelines import InputError, TrainingStopped, load_dataset, plan, prepare
+from pipelines import InputError, TrainingStopped, load_dataset, plan
 from pipelines.reducers import METHODS, FitControl, Setting, make_reducer
 from pipelines.reducers.cost import Limits, check, dense_autoencoder_estimate
 from pipelines.reducers.pca import truncated
@@ -35,10 +35,6 @@ def known_failures(estimator) -> dict[str, str]:
 def test_every_registered_method_follows_the_estimator_api(estimator, check):
     check(estimator)
 
-
-@pytest.fixture(scope="module")
-def digits():
-    return prepare(load_dataset("digits"), 0.2, 0)
 
 
 @pytest.mark.parametrize("method", list(METHODS))

@@ -28,10 +28,6 @@ def store(tmp_path):
     return RunStore(tmp_path / "runs")
 
 
-@pytest.fixture(scope="module")
-def iris():
-    return load_dataset("iris")
-
 
 def run_iris(store, iris, **overrides):
     options = {"test_size": 0.2, "split_seed": 0, "train_seeds": (0,), "params": FAST, **overrides}

@@ -83,7 +83,8 @@ def test_visiting_upload_csv_keeps_every_other_choice(fast_training, dashboard_u
     wait_until_idle(page)
     choose_dataset(page, "wine")
     expect(sidebar).to_contain_text("178 samples", timeout=30_000)
-    sidebar.get_by_role("slider").first.press("ArrowRight")
+    wait_until_idle(page)  # the bottleneck slider is drawn after the test fraction's, so find it by its name
+    sidebar.get_by_role("slider", name="Bottleneck size").press("ArrowRight")
     wait_until_idle(page)
     assert _link(page) == {"dataset": ["wine"], "k": ["3"]}, "only the choices the user made are in the link"
     _sidebar_shows_defaults(page)

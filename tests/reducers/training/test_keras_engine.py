@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pipelines import METHODS, load_dataset, prepare, run
+from pipelines import METHODS, load_dataset, run
 from pipelines.analysis import metrics
 from pipelines.reducers import FitControl, autoencoder, make_reducer
 from pipelines.reducers.conv_ae import image_shape_of
@@ -12,10 +12,6 @@ from pipelines.reducers.persistence import load_reducer, save_reducer
 
 NEW = ("vae", "conv_ae", "denoising_ae")
 
-
-@pytest.fixture(scope="module")
-def digits():
-    return prepare(load_dataset("digits"), 0.2, 0)
 
 
 def _test_mse(model, data) -> float:
