@@ -25,7 +25,7 @@ class Diverged:
 
     method: str
     bottlenecks: tuple[int, ...]
-    lowest_test_r2: float | None  # the lowest finite test R² at those sizes; None when none is finite
+    lowest_test_r2: float | None  # the lowest test R² below 0 at those sizes; None when only an error was not finite
 
 
 @dataclass(frozen=True)
@@ -89,8 +89,8 @@ def training_findings(scores: pd.DataFrame) -> list[Finding]:
         rows = wide.loc[method]
         failed = diverged(rows)
         if failed.any():
-            finite = rows.loc[failed, "test_r2"][np.isfinite(rows.loc[failed, "test_r2"])]
-            findings.append(Diverged(method, _sizes(rows[failed]), float(finite.min()) if len(finite) else None))
+            negative = rows.loc[failed, "test_r2"][rows.loc[failed, "test_r2"] < 0]  # NaN compares False
+            findings.append(Diverged(method, _sizes(rows[failed]), float(negative.min()) if len(negative) else None))
         rows = rows[~failed]
         pca = reference.reindex(rows.index)
         above = rows["test_mse"] / pca["test_mse"]  # NaN where PCA was not trained at that size

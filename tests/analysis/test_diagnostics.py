@@ -27,8 +27,9 @@ def test_an_error_that_is_not_finite_or_a_negative_test_r2_is_divergence_at_thos
     assert Diverged(NONLINEAR, (2, 8), -4.0) in findings, "the lowest test R² of the sizes that diverged"
     (linear,) = [f for f in findings if f.method == LINEAR]
     assert isinstance(linear, Diverged) and linear.bottlenecks == (8,)
-    if split == "test":
-        assert linear.lowest_test_r2 is None, "no finite test R² to report"
+    assert linear.lowest_test_r2 is None, "no test R² below 0 to report, only an error that is not finite"
+    (sentence,) = [w for w in training_warnings(toy_scores(**broken)) if w.startswith(METHODS[LINEAR].label)]
+    assert "not a finite number" in sentence and "worse than predicting the average sample" not in sentence
 
 
 def test_a_linear_decoder_beyond_the_tolerance_above_pca_is_short_of_it_and_a_nonlinear_one_is_not():
