@@ -21,6 +21,15 @@ def _size_shades(n: int) -> list[str]:
     return sample_colorscale("Viridis", [0.85 * i / max(n - 1, 1) for i in range(n)])
 
 
+def _epoch_line(figure: go.Figure, k: int, values: Sequence[float], name: str, shade: str, dash: str) -> None:
+    """One bottleneck size's `values` per epoch as a line (nothing when there are none), grouped by the size."""
+    if values:
+        figure.add_trace(go.Scatter(
+            x=np.arange(1, len(values) + 1), y=values, mode="lines", name=f"k={k} {name}",
+            line=dict(color=shade, dash=dash), legendgroup=str(k),
+            hovertemplate=f"bottleneck {k}, {name}<br>epoch %{{x}}: %{{y:.4g}}<extra></extra>"))
+
+
 def loss_curves(histories: Mapping[int, Mapping[str, Sequence[float]]], method: str,
                 best_epochs: Mapping[int, int] | None = None, *, units: str = "scaled units",
                 quantity: str = "Mean squared error") -> go.Figure:
@@ -30,12 +39,7 @@ def loss_curves(histories: Mapping[int, Mapping[str, Sequence[float]]], method: 
     shades = _size_shades(len(sizes))
     for k, shade in zip(sizes, shades):
         for key, dash, split in (("loss", "solid", "training"), ("val_loss", "dot", "validation")):
-            losses = histories[k].get(key) or []
-            if losses:
-                figure.add_trace(go.Scatter(
-                    x=np.arange(1, len(losses) + 1), y=losses, mode="lines", name=f"k={k} {split}",
-                    line=dict(color=shade, dash=dash), legendgroup=str(k),
-                    hovertemplate=f"bottleneck {k}, {split}<br>epoch %{{x}}: %{{y:.4g}}<extra></extra>"))
+            _epoch_line(figure, k, histories[k].get(key) or [], split, shade, dash)
         if best_epochs and k in best_epochs:
             best = best_epochs[k]
             monitored = histories[k].get("val_loss") or histories[k]["loss"]
@@ -62,12 +66,7 @@ def loss_terms(histories: Mapping[int, Mapping[str, Sequence[float]]], method: s
     shades = _size_shades(len(sizes))
     for k, shade in zip(sizes, shades):
         for term, dash in TERM_DASHES.items():
-            values = histories[k].get(term) or []
-            if values:
-                figure.add_trace(go.Scatter(
-                    x=np.arange(1, len(values) + 1), y=values, mode="lines", name=f"k={k} {TERM_NAMES[term]}",
-                    line=dict(color=shade, dash=dash), legendgroup=str(k),
-                    hovertemplate=f"bottleneck {k}, {TERM_NAMES[term]}<br>epoch %{{x}}: %{{y:.4g}}<extra></extra>"))
+            _epoch_line(figure, k, histories[k].get(term) or [], TERM_NAMES[term], shade, dash)
     figure.update_xaxes(title_text="Epoch")
     figure.update_yaxes(title_text=wrapped(f"Loss term ({units})"), type="log", **_loss_ticks(
         {k: {"loss": [v for t in TERM_DASHES for v in h.get(t) or []]} for k, h in histories.items()}))
