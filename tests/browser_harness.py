@@ -11,7 +11,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -93,9 +95,9 @@ def click_a_point(page, chart) -> str:
     return hovered
 
 
-@pytest.fixture
-def browser_page():
-    """A page in headless Debian Chromium; under CI a missing Chromium fails instead of skipping."""
+@contextmanager
+def chromium() -> Iterator:
+    """Headless Debian Chromium, closed afterwards; under CI a missing Chromium fails instead of skipping."""
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
             pytest.fail(f"Chromium is missing at {CHROMIUM}; CI must install it (apt-get install chromium).")
@@ -105,9 +107,16 @@ def browser_page():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1100})
-            page.javascript_errors = []
-            page.on("pageerror", lambda error: page.javascript_errors.append(str(error)))
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture
+def browser_page():
+    """A page in headless Debian Chromium that records the page's JavaScript errors."""
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page.javascript_errors = []
+        page.on("pageerror", lambda error: page.javascript_errors.append(str(error)))
+        yield page

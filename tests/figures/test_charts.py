@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import base64
 import io
-import os
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import plotly.colors
 import plotly.graph_objects as go
 import pytest
+from browser_harness import chromium
 from PIL import Image
 
 from pipelines import METHODS, figures
@@ -279,22 +278,10 @@ def test_a_vaes_loss_terms_over_a_decade_label_more_than_two_ticks_and_keep_the_
     assert all(len(line) <= 40 for line in figure.layout.yaxis.title.text.split("<br>")), "the title fits its axis"
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
 @pytest.fixture
 def render(tmp_path):
     """A function that draws a figure in headless Chromium and returns the page; under CI no Chromium fails."""
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium is missing at {CHROMIUM}; CI must install it (apt-get install chromium).")
-        pytest.skip(f"Chromium is not installed at {CHROMIUM}.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as browser:
         page = browser.new_page()
 
         def draw(figure: go.Figure):
@@ -303,10 +290,7 @@ def render(tmp_path):
             page.locator(".main-svg").first.wait_for()
             return page
 
-        try:
-            yield draw
-        finally:
-            browser.close()
+        yield draw
 
 
 @pytest.mark.browser
