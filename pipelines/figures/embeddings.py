@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from pipelines.analysis.embeddings import plane_axis_names
+from pipelines.figures.points import scatter_points
 from pipelines.figures.style import CLASS_COLORS, method_color, method_label, plain, styled
 
 MAX_HOVER_FEATURES = 8  # wider rows show their first features on hover
@@ -33,12 +34,14 @@ def _embedding_title(method: str, k: int) -> str:
 
 
 def _highlighted(codes: pd.DataFrame, sample: int, customdata: np.ndarray, text: np.ndarray,
-                 template: str) -> go.Scatter:
-    """A ring around test sample `sample` (empty when it is not among `codes`), clickable like the points."""
+                 template: str) -> go.Scatter | go.Scattergl:
+    """A ring around test sample `sample` (empty when it is not among `codes`), clickable like the points, drawn
+    like them so that it stays on top (WebGL points cover any SVG mark)."""
     part = (codes["index"] == sample).to_numpy()
-    return go.Scatter(x=codes["z1"][part], y=codes["z2"][part], mode="markers", name=f"selected: sample {sample}",
-                      text=text[part], customdata=customdata[part], hovertemplate=template,
-                      marker=dict(symbol="circle-open", size=20, color="#111111", line=dict(width=3)))
+    return scatter_points(len(codes), x=codes["z1"][part], y=codes["z2"][part], mode="markers",
+                          name=f"selected: sample {sample}", text=text[part], customdata=customdata[part],
+                          hovertemplate=template,
+                          marker=dict(symbol="circle-open", size=20, color="#111111", line=dict(width=3)))
 
 
 def embedding(codes: pd.DataFrame, method: str, *, label_name: str, label_kind: str | None,
@@ -46,6 +49,7 @@ def embedding(codes: pd.DataFrame, method: str, *, label_name: str, label_kind: 
               show_legend: bool = True) -> go.Figure:
     """Codes as 2-D points (columns index, z1, z2, label; see `embeddings.planar_codes` for a model with
     `bottleneck` codes) coloured by label, with a ring around sample `highlight`; hover shows the sample's values.
+    Past `points.WEBGL_POINTS` codes the points are drawn with WebGL.
     Without `show_legend` the figure leaves its classes or colour bar to a shared `embedding_legend`."""
     figure = go.Figure()
     rows = np.arange(len(codes))
@@ -59,15 +63,15 @@ def embedding(codes: pd.DataFrame, method: str, *, label_name: str, label_kind: 
     if label_kind == "categorical":
         for i, value in enumerate(np.unique(codes["label"])):
             part = (codes["label"] == value).to_numpy()
-            figure.add_trace(go.Scatter(
-                x=codes["z1"][part], y=codes["z2"][part], mode="markers", name=plain(value), text=text[part],
-                customdata=customdata[part], hovertemplate=template,
+            figure.add_trace(scatter_points(
+                len(codes), x=codes["z1"][part], y=codes["z2"][part], mode="markers", name=plain(value),
+                text=text[part], customdata=customdata[part], hovertemplate=template,
                 marker=dict(marker, color=CLASS_COLORS[i % len(CLASS_COLORS)])))
     else:
         color = dict(color=codes["label"], colorscale="Viridis", colorbar=dict(title=dict(text=name)),
                      showscale=show_legend) if label_kind == "continuous" else dict(color=method_color(method))
-        figure.add_trace(go.Scatter(
-            x=codes["z1"], y=codes["z2"], mode="markers", name=method_label(method), text=text,
+        figure.add_trace(scatter_points(
+            len(codes), x=codes["z1"], y=codes["z2"], mode="markers", name=method_label(method), text=text,
             customdata=customdata, hovertemplate=template, marker=dict(marker, **color)))
     if highlight is not None:
         figure.add_trace(_highlighted(codes, highlight, customdata, text, template))

@@ -10,6 +10,7 @@ from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
 from pipelines.analysis.latent import BLEND, AxisSweep, DecodedPlane
+from pipelines.figures.points import scatter_points
 from pipelines.figures.reconstructions import TILE_GAP, png_source
 from pipelines.figures.style import NEUTRAL_COLOR, method_color, method_label, method_line, plain, styled
 
@@ -42,17 +43,17 @@ def _pixel_axis(values: np.ndarray, tile: int, descending: bool = False):
 def plane_mosaic(plane: DecodedPlane, image_shape: tuple[int, int], method: str, *,
                  codes: np.ndarray | None = None) -> go.Figure:
     """A 2-code model's plane decoded on a grid, as one image whose axes read in code values; `codes` (test
-    codes) are scattered over it when given."""
+    codes) are scattered over it when given (with WebGL past `points.WEBGL_POINTS`)."""
     height, width = image_shape
     pixels = _mosaic(plane, image_shape)
     figure = go.Figure(go.Image(source=png_source(pixels), hoverinfo="skip"))
     x_pixels, x_ticks = _pixel_axis(plane.axis_1, width)
     y_pixels, y_ticks = _pixel_axis(plane.axis_2, height, descending=True)
     if codes is not None:
-        figure.add_trace(go.Scatter(x=x_pixels(codes[:, 0]), y=y_pixels(codes[:, 1]), mode="markers",
-                                    customdata=codes, marker=dict(size=4, color=method_color(method), opacity=0.6),
-                                    hovertemplate="a test sample's codes: %{customdata[0]:.2f}, "
-                                                  "%{customdata[1]:.2f}<extra></extra>"))
+        figure.add_trace(scatter_points(len(codes), x=x_pixels(codes[:, 0]), y=y_pixels(codes[:, 1]), mode="markers",
+                                        customdata=codes, marker=dict(size=4, color=method_color(method), opacity=0.6),
+                                        hovertemplate="a test sample's codes: %{customdata[0]:.2f}, "
+                                                      "%{customdata[1]:.2f}<extra></extra>"))
     figure.update_xaxes(title_text="code 1", range=[-0.5, pixels.shape[1] - 0.5], **x_ticks)
     figure.update_yaxes(title_text="code 2", range=[pixels.shape[0] - 0.5, -0.5], scaleanchor="x", **y_ticks)
     figure.update_layout(showlegend=False)
@@ -222,20 +223,22 @@ def generated_clouds(points: np.ndarray, samples: Mapping[str, np.ndarray], *,
 def generated_projection(reference: np.ndarray, samples: Mapping[str, np.ndarray], *,
                          axis_names: Sequence[str]) -> go.Figure:
     """Generated samples of tabular data against the test samples, both projected on the same plane (n, 2): one
-    panel per method."""
+    panel per method (with WebGL past `points.WEBGL_POINTS` points a panel)."""
     n_cols = min(3, len(samples))
     n_rows = -(-len(samples) // n_cols)
     figure = make_subplots(rows=n_rows, cols=n_cols, subplot_titles=[method_label(m) for m in samples],
                            shared_xaxes=True, shared_yaxes=True, vertical_spacing=0.1)
+    n_points = len(reference) + max(len(drawn) for drawn in samples.values())  # in each panel
     for i, (method, drawn) in enumerate(samples.items()):
         row, col = i // n_cols + 1, i % n_cols + 1
-        figure.add_trace(go.Scatter(x=reference[:, 0], y=reference[:, 1], mode="markers", name="test samples",
-                                    legendgroup="test", showlegend=i == 0,
-                                    marker=dict(size=5, color=NEUTRAL_COLOR, opacity=0.4),
-                                    hovertemplate="a test sample<extra></extra>"), row=row, col=col)
-        figure.add_trace(go.Scatter(x=drawn[:, 0], y=drawn[:, 1], mode="markers", name=method_label(method),
-                                    showlegend=False, marker=dict(size=7, color=method_color(method), symbol="x"),
-                                    hovertemplate="a generated sample<extra></extra>"), row=row, col=col)
+        figure.add_trace(scatter_points(n_points, x=reference[:, 0], y=reference[:, 1], mode="markers",
+                                        name="test samples", legendgroup="test", showlegend=i == 0,
+                                        marker=dict(size=5, color=NEUTRAL_COLOR, opacity=0.4),
+                                        hovertemplate="a test sample<extra></extra>"), row=row, col=col)
+        figure.add_trace(scatter_points(n_points, x=drawn[:, 0], y=drawn[:, 1], mode="markers",
+                                        name=method_label(method), showlegend=False,
+                                        marker=dict(size=7, color=method_color(method), symbol="x"),
+                                        hovertemplate="a generated sample<extra></extra>"), row=row, col=col)
     figure.update_xaxes(title_text=plain(axis_names[0]), row=n_rows)
     figure.update_yaxes(title_text=plain(axis_names[1]), col=1)
     return styled(figure, "Generated samples (coloured) among the test samples (grey)", height=80 + 320 * n_rows)
