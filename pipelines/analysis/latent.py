@@ -14,11 +14,21 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.decomposition import PCA
 
+from pipelines.analysis.samplers import (
+    GMM_COMPONENTS,
+    GaussianSampler,
+    PriorSampler,
+    Sampler,
+    default_sampler,
+    make_sampler,
+    samplers_for,
+)
+from pipelines.errors import InputError
 from pipelines.reducers import METHODS
 
 GRID_PERCENTILES = (1.0, 99.0)  # a grid spans the bulk of the test codes, not their outliers
-PRIOR_SOURCE = "its prior N(0, I)"
-FITTED_SOURCE = "a Gaussian fitted to its training codes"
+PRIOR_SOURCE = PriorSampler.source
+FITTED_SOURCE = GaussianSampler.source
 BLEND = "blend"  # the baseline of an interpolation: the two samples mixed in data space
 
 
@@ -45,7 +55,8 @@ class Draws:
     """New samples decoded from random codes, and where the codes came from."""
 
     samples: np.ndarray  # (n, n_features)
-    source: str  # PRIOR_SOURCE or FITTED_SOURCE
+    source: str  # the sampler's `source`, e.g. PRIOR_SOURCE or FITTED_SOURCE
+    note: str = ""  # what fitting the sampler changed, e.g. fewer mixture components
 
 
 def _span(codes: np.ndarray, steps: int) -> np.ndarray:
@@ -111,17 +122,28 @@ def shifted(reducer: BaseEstimator, x: np.ndarray, shifts: Sequence[float], spre
     return _decode(reducer, (codes + moves * spread)[None, :])[0]
 
 
-def draws(method: str, reducer: BaseEstimator, X_train: np.ndarray, n: int, seed: int = 0) -> Draws:
-    """`n` new samples, the same for the same `seed`: a generative method (the VAE) decodes draws from its prior;
-    any other decodes draws from a Gaussian fitted to its training codes (mean and full covariance)."""
-    if METHODS[method].can_sample:
-        return Draws(np.asarray(reducer.sample(n, random_state=seed), dtype=np.float64), PRIOR_SOURCE)
-    codes = reducer.transform(X_train)
-    if not np.isfinite(codes).all():
-        raise ValueError("its codes are not finite numbers (the model diverged), so no Gaussian can be fitted to them")
-    covariance = np.atleast_2d(np.cov(codes, rowvar=False))
-    picked = np.random.default_rng(seed).multivariate_normal(codes.mean(axis=0), covariance, size=n)
-    return Draws(_decode(reducer, picked), FITTED_SOURCE)
+def fitted_sampler(method: str, reducer: BaseEstimator, X_train: np.ndarray, sampler: str,
+                   gmm_components: int = GMM_COMPONENTS) -> Sampler:
+    """Sampler `sampler` fitted to `reducer`'s codes of the training rows; raises InputError for a prior asked of a
+    method without one, ValueError for codes that are not finite."""
+    if sampler not in samplers_for(method):
+        raise InputError(f"{METHODS[method].label} has no prior to sample from; choose from "
+                         f"{', '.join(samplers_for(method))}.")
+    return make_sampler(sampler, gmm_components).fit(reducer.transform(X_train))
+
+
+def decode_draws(reducer: BaseEstimator, sampler: Sampler, n: int, seed: int = 0) -> np.ndarray:
+    """(n, n_features): `n` codes from a fitted sampler, decoded; the same for the same `seed`."""
+    return _decode(reducer, sampler.sample(n, seed))
+
+
+def draws(method: str, reducer: BaseEstimator, X_train: np.ndarray, n: int, seed: int = 0,
+          sampler: str | None = None, gmm_components: int = GMM_COMPONENTS) -> Draws:
+    """`n` new samples, the same for the same `seed`, decoded from codes of `sampler` (see
+    `pipelines.analysis.samplers`); by default a generative method (the VAE) draws from its prior, any other from
+    a Gaussian fitted to its training codes (mean and full covariance)."""
+    fitted = fitted_sampler(method, reducer, X_train, sampler or default_sampler(method), gmm_components)
+    return Draws(decode_draws(reducer, fitted, n, seed), fitted.source, fitted.note_)
 
 
 def on_data_plane(reference: np.ndarray, arrays: Mapping[str, np.ndarray]
