@@ -5,12 +5,12 @@ from __future__ import annotations
 from sklearn.base import BaseEstimator
 
 from pipelines.errors import InputError
-from pipelines.reducers import conv_ae, denoising_ae, kernel_pca, linear_ae, nonlinear_ae, pca, vae
+from pipelines.reducers import aae, conv_ae, denoising_ae, kernel_pca, linear_ae, nonlinear_ae, pca, vae
 from pipelines.reducers.autoencoder import Autoencoder
 from pipelines.reducers.method import FitControl, Method
 from pipelines.reducers.settings import Setting
 
-_MODULES = [pca, linear_ae, nonlinear_ae, kernel_pca, vae, conv_ae, denoising_ae]
+_MODULES = [pca, linear_ae, nonlinear_ae, kernel_pca, vae, aae, conv_ae, denoising_ae]
 METHODS: dict[str, Method] = {module.METHOD.name: module.METHOD for module in _MODULES}
 REFERENCE = "pca"  # the method every other is compared against (Eckart–Young)
 
