@@ -18,9 +18,13 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from pipelines.reducers.cost import Estimate, dense_autoencoder_estimate
 from pipelines.reducers.method import FitControl, ProgressCallback
 from pipelines.reducers.settings import Setting
+from pipelines.reducers.training.batches import effective_batch_size, planned_steps
 
 ACTIVATIONS = ("elu", "relu", "tanh", "sigmoid", "selu", "gelu")
-MAX_RANDOM_STATE = 2**31 - 1  # TensorFlow's stateless random ops take 32-bit seeds
+MAX_RANDOM_STATE = 2**31 - 1
+# Training is sized by work: on large data fewer epochs run, so that a fit takes about this many gradient steps at
+# most (digits' defaults stop at 60 epochs long before it; fashion-mnist's 50,400 fitting rows get a few epochs).
+DEFAULT_MAX_STEPS = 4000  # TensorFlow's stateless random ops take 32-bit seeds
 
 
 class PositiveIntegers(Options):
@@ -51,6 +55,7 @@ class TrainedAutoencoder(TransformerMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "n_components": [Interval(Integral, 1, None, closed="left")],  # and at most the features: see _check_params
         "epochs": [Interval(Integral, 1, None, closed="left")],
+        "max_steps": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
@@ -135,13 +140,15 @@ class Autoencoder(TrainedAutoencoder):
 
     def __init__(self, n_components: int = 2, hidden_layer_sizes: Sequence[int] = (128, 64),
                  activation: str = "elu", output_activation: str = "auto", epochs: int = 60,
-                 batch_size: int = 128, learning_rate: float = 1e-2, validation_fraction: float = 0.1,
-                 early_stopping: bool = True, patience: int = 20, tol: float = 1e-4, random_state: int = 0):
+                 max_steps: int = DEFAULT_MAX_STEPS, batch_size: int = 128, learning_rate: float = 1e-2,
+                 validation_fraction: float = 0.1, early_stopping: bool = True, patience: int = 20,
+                 tol: float = 1e-4, random_state: int = 0):
         self.n_components = n_components
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.output_activation = output_activation
         self.epochs = epochs
+        self.max_steps = max_steps
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.validation_fraction = validation_fraction
@@ -181,7 +188,16 @@ def estimate_cost(params: Mapping[str, object], n_rows: int, n_features: int, si
     held_out = params.get("early_stopping", True) and params.get("validation_fraction", 0.0) > 0
     monitored = round(n_rows * params["validation_fraction"]) if held_out else n_rows
     return dense_autoencoder_estimate(n_rows, n_features, tuple(sizes), tuple(params["hidden_layer_sizes"]),
-                                      int(params["epochs"]), monitored_rows=monitored)
+                                      rows_processed(params, n_rows), monitored_rows=monitored)
+
+
+def rows_processed(params: Mapping[str, object], n_rows: int) -> int:
+    """Rows (with repeats) a fit of `n_rows` rows passes through the network at most: steps × batch size."""
+    held_out = params["validation_fraction"] if params.get("early_stopping", True) else 0.0
+    steps = planned_steps(n_rows, int(params["epochs"]), int(params["max_steps"]), int(params["batch_size"]),
+                          float(held_out))
+    n_fit = n_rows - round(float(held_out) * n_rows)
+    return steps * effective_batch_size(int(params["batch_size"]), n_fit)
 
 
 def architecture_settings(defaults: Mapping[str, object]) -> tuple[Setting, ...]:
@@ -199,6 +215,9 @@ def training_settings(defaults: Mapping[str, object]) -> tuple[Setting, ...]:
     return (
         Setting("epochs", "Epochs", "int", defaults["epochs"], "Passes over the training data at most; early "
                 "stopping may end sooner.", low=1, high=5000),
+        Setting("max_steps", "Gradient steps", "int", defaults["max_steps"], "Gradient steps at most: on large "
+                "data fewer epochs run, so training takes about the same work on 1,000 or 56,000 rows.",
+                low=1, high=1_000_000),
         Setting("learning_rate", "Learning rate", "float", defaults["learning_rate"],
                 "Adam's initial step size (cosine-decayed to 1% of it).", low=1e-5, high=1.0),
         Setting("batch_size", "Batch size", "int", defaults["batch_size"], "Samples per gradient step (smaller "

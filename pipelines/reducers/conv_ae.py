@@ -8,7 +8,7 @@ from typing import Mapping, Sequence
 from sklearn.utils._param_validation import StrOptions
 
 from pipelines.reducers import autoencoder
-from pipelines.reducers.autoencoder import ACTIVATIONS, KerasAutoencoder, PositiveIntegers
+from pipelines.reducers.autoencoder import ACTIVATIONS, DEFAULT_MAX_STEPS, KerasAutoencoder, PositiveIntegers
 from pipelines.reducers.cost import FLOPS_PER_SECOND, Estimate
 from pipelines.reducers.method import Method
 from pipelines.reducers.settings import Setting
@@ -45,14 +45,16 @@ class ConvAutoencoder(KerasAutoencoder):
 
     def __init__(self, n_components: int = 2, filters: Sequence[int] = (32, 64), activation: str = "relu",
                  augmentation: str = "auto", image_shape: Sequence[int] | None = None, epochs: int = 20,
-                 batch_size: int = 32, learning_rate: float = 2e-3, validation_fraction: float = 0.1,
-                 early_stopping: bool = True, patience: int = 8, tol: float = 1e-4, random_state: int = 0):
+                 max_steps: int = DEFAULT_MAX_STEPS, batch_size: int = 32, learning_rate: float = 2e-3,
+                 validation_fraction: float = 0.1, early_stopping: bool = True, patience: int = 8,
+                 tol: float = 1e-4, random_state: int = 0):
         self.n_components = n_components
         self.filters = filters
         self.activation = activation
         self.augmentation = augmentation
         self.image_shape = image_shape
         self.epochs = epochs
+        self.max_steps = max_steps
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.validation_fraction = validation_fraction

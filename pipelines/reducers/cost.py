@@ -16,6 +16,7 @@ LIMITS_VARIABLE = "LATENT_LAB_LIMITS"
 # Measured on the 2-core reference machine: the fused dense trainer sustains about 20 GFLOP/s.
 FLOPS_PER_SECOND = 2e10
 SLOW_SECONDS = 30.0  # fits estimated to take longer are announced before they start
+MONITORED_ROWS_AT_ONCE = 12_288  # rows × models the fused trainer scores per call at an epoch's end
 
 
 @dataclass(frozen=True)
@@ -81,18 +82,22 @@ def check(label: str, estimate: Estimate, within: Limits | None = None) -> None:
 
 
 def dense_autoencoder_estimate(n_rows: int, n_features: int, sizes: tuple[int, ...], hidden: tuple[int, ...],
-                               epochs: int, models_per_size: int = 1, monitored_rows: int = 0) -> Estimate:
-    """Cost of training mirrored dense autoencoders at `sizes` together (stacked to the largest size)."""
+                               rows_processed: int, models_per_size: int = 1, monitored_rows: int = 0) -> Estimate:
+    """Cost of training mirrored dense autoencoders at `sizes` together, each computing its own code width, for
+    `rows_processed` rows (steps × batch size) each."""
+    own = [sum((inputs + 1) * units for inputs, units in dense_layer_widths(n_features, k, hidden)) for k in sizes]
     layers = dense_layer_widths(n_features, max(sizes), hidden)
-    parameters = sum((inputs + 1) * units for inputs, units in layers)
-    stacked = parameters * len(sizes) * models_per_size
+    parameters, stacked = max(own), sum(own) * models_per_size
+    models, widest = len(sizes) * models_per_size, max(w for _, w in layers)
     # Forward and backward passes cost about 6 floating-point operations per weight per sample.
-    seconds = 6.0 * stacked * n_rows * epochs / FLOPS_PER_SECOND + 3.0  # plus one XLA compilation
+    seconds = 6.0 * stacked * rows_processed / FLOPS_PER_SECOND + 3.0  # plus one XLA compilation
     # Ten float32 copies of the stacked weights: the weights, Adam's two moments, the gradient, the initial and best
     # weights kept for early stopping, the arrays they are built from and XLA's temporaries (measured on mnist-5k:
-    # 1.2 GB above the loaded process for 30 M stacked weights, benchmarks/guard_memory.py).
-    memory = 10 * 4 * stacked + 4 * 2 * 256 * max(w for _, w in layers) * len(layers) * len(sizes)
-    # The rows scored at every epoch's end (validation rows, or all training rows without them) are held per model,
-    # with their activations while scored.
-    memory += 4 * 3 * monitored_rows * (n_features + max(w for _, w in layers)) * len(sizes) * models_per_size
+    # 1.2 GB above the loaded process for 30 M stacked weights, benchmarks/guard_memory.py), plus a batch's
+    # activations per model.
+    memory = 10 * 4 * stacked + 4 * 2 * 256 * widest * len(layers) * models
+    # One float32 copy of the data for the compiled steps; the rows scored at each epoch's end are scored in chunks
+    # of MONITORED_ROWS_AT_ONCE rows × models, whatever the number of models.
+    memory += 4 * n_rows * n_features
+    memory += 4 * 3 * min(monitored_rows * models, MONITORED_ROWS_AT_ONCE) * (n_features + widest)
     return Estimate(parameters, max(units for _, units in layers), seconds, memory)

@@ -8,7 +8,7 @@ from typing import Sequence
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from pipelines.reducers import autoencoder
-from pipelines.reducers.autoencoder import ACTIVATIONS, KerasAutoencoder, PositiveIntegers
+from pipelines.reducers.autoencoder import ACTIVATIONS, DEFAULT_MAX_STEPS, KerasAutoencoder, PositiveIntegers
 from pipelines.reducers.method import Method
 from pipelines.reducers.settings import Setting
 from pipelines.reducers.training.architectures import dense_decoder, dense_encoder
@@ -32,7 +32,8 @@ class DenoisingAutoencoder(KerasAutoencoder):
     }
 
     def __init__(self, n_components: int = 2, hidden_layer_sizes: Sequence[int] = (128, 64), activation: str = "elu",
-                 noise: str = "gaussian", noise_level: float = 0.1, epochs: int = 60, batch_size: int = 128,
+                 noise: str = "gaussian", noise_level: float = 0.1, epochs: int = 60,
+                 max_steps: int = DEFAULT_MAX_STEPS, batch_size: int = 128,
                  learning_rate: float = 1e-2, validation_fraction: float = 0.1, early_stopping: bool = True,
                  patience: int = 20, tol: float = 1e-4, random_state: int = 0):
         self.n_components = n_components
@@ -41,6 +42,7 @@ class DenoisingAutoencoder(KerasAutoencoder):
         self.noise = noise
         self.noise_level = noise_level
         self.epochs = epochs
+        self.max_steps = max_steps
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.validation_fraction = validation_fraction

@@ -1,6 +1,6 @@
 """Linear autoencoder: no hidden layers, no activations; trained on MSE it finds the PCA subspace."""
 from pipelines.reducers import autoencoder
-from pipelines.reducers.autoencoder import Autoencoder
+from pipelines.reducers.autoencoder import DEFAULT_MAX_STEPS, Autoencoder
 from pipelines.reducers.method import Method
 
 # Tuned on digits: every bottleneck from 1 to 32 ends within 0.5% of PCA's test error. No validation hold-out:
@@ -8,7 +8,8 @@ from pipelines.reducers.method import Method
 # stopping either: its loss has long plateaus near saddle points that look like convergence; the cosine-decayed
 # learning rate ends training instead.
 DEFAULTS = dict(hidden_layer_sizes=(), activation="linear", output_activation="linear", epochs=200,
-                batch_size=128, learning_rate=1e-2, validation_fraction=0.0, early_stopping=False)
+                max_steps=DEFAULT_MAX_STEPS, batch_size=128, learning_rate=1e-2, validation_fraction=0.0,
+                early_stopping=False)
 
 
 def build(n_components: int, **params) -> Autoencoder:

@@ -10,7 +10,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from pipelines.reducers import autoencoder
-from pipelines.reducers.autoencoder import ACTIVATIONS, KerasAutoencoder, PositiveIntegers
+from pipelines.reducers.autoencoder import ACTIVATIONS, DEFAULT_MAX_STEPS, KerasAutoencoder, PositiveIntegers
 from pipelines.reducers.method import Method
 from pipelines.reducers.settings import Setting
 from pipelines.reducers.training.architectures import dense_decoder, dense_encoder
@@ -31,7 +31,8 @@ class VariationalAutoencoder(KerasAutoencoder):
     }
 
     def __init__(self, n_components: int = 2, hidden_layer_sizes: Sequence[int] = (128, 64), activation: str = "elu",
-                 beta: float = 1.0, epochs: int = 60, batch_size: int = 128, learning_rate: float = 2e-3,
+                 beta: float = 1.0, epochs: int = 60, max_steps: int = DEFAULT_MAX_STEPS, batch_size: int = 128,
+                 learning_rate: float = 2e-3,
                  validation_fraction: float = 0.1, early_stopping: bool = True, patience: int = 20,
                  tol: float = 1e-4, random_state: int = 0):
         self.n_components = n_components
@@ -39,6 +40,7 @@ class VariationalAutoencoder(KerasAutoencoder):
         self.activation = activation
         self.beta = beta
         self.epochs = epochs
+        self.max_steps = max_steps
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.validation_fraction = validation_fraction

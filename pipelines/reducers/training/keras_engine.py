@@ -4,7 +4,7 @@ A family (plain, denoising, variational) trains several bottleneck sizes at once
 branch has its own encoder, decoder and named losses, and the summed total gives every weight its own branch's
 gradient, so a branch trains as if alone (Adam scales each weight separately). Keras callbacks stop each branch
 by the shared early-stopping rule on its own validation loss, report progress and honour a stop flag. The seeded
-validation hold-out, batch sizes and cosine-decayed Adam are the fused engine's.
+validation hold-out, batch sizes, step budget and cosine-decayed Adam are the fused engine's.
 
 Imported only when a Keras-path model is built, trained or loaded: it imports Keras (and TensorFlow). Its custom
 layer is registered, so saved models load with `safe_mode=True`.
@@ -21,7 +21,7 @@ from keras import ops
 from pipelines.reducers.method import FitControl
 from pipelines.reducers.training import outputs
 from pipelines.reducers.training.architectures import layer_seed
-from pipelines.reducers.training.batches import effective_batch_size, validation_rows
+from pipelines.reducers.training.batches import effective_batch_size, training_epochs, validation_rows
 from pipelines.reducers.training.early_stopping import EarlyStopping
 from pipelines.reducers.training.progress import EpochProgress
 
@@ -246,7 +246,7 @@ def train(estimators: Sequence, X: np.ndarray, control: FitControl) -> None:
 
     batch_size = effective_batch_size(int(first.batch_size), len(X_fit))
     steps_per_epoch = len(X_fit) // batch_size
-    epochs = int(first.epochs)
+    epochs = training_epochs(first.epochs, first.max_steps, steps_per_epoch)
     schedule = keras.optimizers.schedules.CosineDecay(float(first.learning_rate),
                                                       decay_steps=epochs * steps_per_epoch, alpha=0.01)
     # Keras cannot compile these models with XLA (it falls back with a warning), so they run as TensorFlow graphs.
