@@ -9,10 +9,12 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.analysis.repeats import MAX_REPEATS, training_seeds
+from pipelines.cli.datasets import add_parser as add_datasets_parser
+from pipelines.cli.datasets import run_datasets_command
 from pipelines.cli.study import add_parser as add_study_parser
 from pipelines.cli.study import run_study_command
 from pipelines.data.csv_loader import PIXEL_MAXIMA, load_csv, parse_image_shape
-from pipelines.data.datasets import DATASETS, DEFAULT_DATASET, load_dataset
+from pipelines.data.datasets import DEFAULT_DATASET, load_dataset
 from pipelines.errors import InputError
 from pipelines.reducers import METHODS
 from pipelines.reducers.training import keras_runtime
@@ -52,7 +54,7 @@ def _name_list(text: str) -> list[str]:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="pipelines", description="Compare PCA with linear and nonlinear autoencoders.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    commands.add_parser("datasets", help="list the built-in datasets")
+    add_datasets_parser(commands)
     commands.add_parser("methods", help="list the methods and their settings")
     sweep_parser = commands.add_parser("sweep", help="reconstruction error of each method at each bottleneck size")
     source = sweep_parser.add_mutually_exclusive_group()
@@ -211,18 +213,12 @@ def _list_methods() -> None:
             print(f"  {method.name}.{setting.name}={setting.text(setting.default)}{bounds}{choices}  {setting.help}")
 
 
-def _list_datasets() -> None:
-    for name, info in DATASETS.items():
-        rows, features = load_dataset(name).shape
-        print(f"{name:<14} {rows:>5} × {features:<4} {info.description}")
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; bad input exits with status 2 and one line on stderr."""
     try:
         args = build_parser().parse_args(argv)
         if args.command == "datasets":
-            _list_datasets()
+            run_datasets_command(args)
         elif args.command == "methods":
             _list_methods()
         elif args.command == "study":

