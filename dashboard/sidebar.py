@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 import pipelines
-from dashboard import cache, upload, url_state
+from dashboard import cache, dataset_fetch, upload, url_state
 from dashboard.choices import Defaults, Selection, default_sweep_sizes, defaults
 from dashboard.plain_text import markdown_literal
 from dashboard.state import keep_choice, kept_choice, widget_key
@@ -116,7 +116,7 @@ def render() -> Selection | None:
             st.warning(markdown_literal(note))
         st.header("Data")
         name = st.selectbox("Dataset", [*DATASETS, UPLOAD], **_kept("dataset", start.dataset))
-        chosen = upload.uploaded() if name == UPLOAD else (cache.builtin_dataset(name), name)
+        chosen = upload.uploaded() if name == UPLOAD else dataset_fetch.builtin(name)
         if chosen is None:
             return None
         dataset, dataset_key = chosen
