@@ -48,6 +48,7 @@ class AdversarialAutoencoder(KerasAutoencoder):
         self.discriminator_learning_rate = discriminator_learning_rate
         self.epochs = epochs
         self.max_steps = max_steps
+        self.max_steps = max_steps
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.validation_fraction = validation_fraction
@@ -78,14 +79,14 @@ class AdversarialAutoencoder(KerasAutoencoder):
 
 
 def estimate_cost(params: Mapping[str, object], n_rows: int, n_features: int, sizes: Sequence[int]) -> Estimate:
-    """The autoencoders' estimate, plus per sample and epoch the encoder's two more passes (codes for the
-    discriminator, the generator step) and the discriminator's three (on codes and draws, then in the generator
-    step), at some 6 operations per weight per sample for a pass with its gradient."""
+    """The autoencoders' estimate plus, per row processed, about one more autoencoder's work (the encoder, half its
+    weights, runs again for the discriminator's codes and, with its gradient, in the generator step) and three of the
+    discriminator's passes with their gradients (on codes, on prior draws, in the generator step)."""
     base = autoencoder.estimate_cost(params, n_rows, n_features, sizes)
     width = int(params["discriminator_width"])
     critic = (max(sizes) + 1) * width + (width + 1) * width + width + 1
-    # A mirrored network's encoder holds about half its weights.
-    extra = 6.0 * (base.parameters + 3 * critic) * len(sizes) * n_rows * int(params["epochs"])
+    # About 6 operations per weight per row for a pass with its gradient, as in the autoencoders' estimate.
+    extra = 6.0 * (base.parameters + 3 * critic) * len(sizes) * autoencoder.rows_processed(params, n_rows)
     return Estimate(base.parameters, max(base.widest_layer, width), base.seconds + extra / FLOPS_PER_SECOND,
                     base.memory_bytes + 10 * 4 * critic * len(sizes))
 
