@@ -48,7 +48,6 @@ class AdversarialAutoencoder(KerasAutoencoder):
         self.discriminator_learning_rate = discriminator_learning_rate
         self.epochs = epochs
         self.max_steps = max_steps
-        self.max_steps = max_steps
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.validation_fraction = validation_fraction
