@@ -25,9 +25,21 @@ VAE_NOTE = ("A VAE minimises reconstruction plus β times KL: the KL term pulls 
             "towards N(0, I), which makes the latent space smooth and lets the decoder turn random draws into new "
             "samples, but it also limits how much each code can say about its sample. That is why a VAE "
             "reconstructs worse than a plain autoencoder at the same bottleneck: it pays for a smooth latent space.")
+AAE_NOTE = ("An adversarial autoencoder takes three steps on every batch: the encoder and decoder lower the "
+            "reconstruction error; the discriminator learns to tell the codes from draws of N(0, I); the encoder "
+            "learns to fool it. Both players' losses are cross-entropies in nats and sit near ln 2 ≈ 0.69 while the "
+            "discriminator cannot tell codes from draws, that is, while the codes fill the prior; a discriminator "
+            "loss falling far below it means the codes have left the prior.")
 TIMING_NOTE = (f"{TRAINING_SECONDS} is the wall time of training every bottleneck size of a method: they train "
                "together in one computation, so each row of a method shows the same time, the one the Stored runs "
                "page lists. It is not divided between the sizes, because they do not take turns.")
+
+
+def loss_terms_text(method: str, units: str) -> tuple[str, str]:
+    """The units of `method`'s loss-terms chart, given its loss's `units`, and the note under the chart."""
+    if method == "aae":
+        return f"reconstruction: {units}; discriminator and generator: nats", AAE_NOTE
+    return units, VAE_NOTE
 
 
 def _names(methods: Iterable[str]) -> tuple[str, bool]:

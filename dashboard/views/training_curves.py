@@ -22,8 +22,9 @@ for method, run in runs.items():
     st.plotly_chart(figures.loss_curves(histories, method, best_epochs, units=units,
                                         quantity="Loss" if entry.loss_units else "Mean squared error"))
     if any(set(history) & set(figures.TERM_DASHES) for history in histories.values()):
-        st.plotly_chart(figures.loss_terms(histories, method, units=units))
-        st.caption(page_text.VAE_NOTE)
+        terms_units, note = page_text.loss_terms_text(method, units)
+        st.plotly_chart(figures.loss_terms(histories, method, units=terms_units))
+        st.caption(note)
 st.caption(f"Unless a chart says otherwise, the loss is the mean squared error the model minimises, in the units "
            f"the Error curves use. {page_text.units_note(selection.dataset)}")
 

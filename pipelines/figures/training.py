@@ -1,4 +1,5 @@
-"""Training curves: loss per epoch and a loss's named terms (a VAE's reconstruction and KL)."""
+"""Training curves: loss per epoch and a loss's named terms (a VAE's reconstruction and KL, an adversarial AE's
+reconstruction, discriminator and generator)."""
 from __future__ import annotations
 
 from typing import Mapping, Sequence
@@ -52,15 +53,16 @@ def loss_curves(histories: Mapping[int, Mapping[str, Sequence[float]]], method: 
     return styled(figure, f"{method_label(method)}: loss per epoch (★ = weights kept)", height=480)
 
 
-TERM_DASHES = {"reconstruction": "solid", "kl": "dash"}
+TERM_DASHES = {"reconstruction": "solid", "kl": "dash", "discriminator": "dot", "generator": "dashdot"}
 
 
-TERM_NAMES = {"reconstruction": "reconstruction", "kl": "KL"}
+TERM_NAMES = {"reconstruction": "reconstruction", "kl": "KL", "discriminator": "discriminator",
+              "generator": "generator"}
 
 
 def loss_terms(histories: Mapping[int, Mapping[str, Sequence[float]]], method: str, *, units: str) -> go.Figure:
     """Each named term of a loss (e.g. a VAE's reconstruction and KL) per epoch on the training samples, one colour
-    per bottleneck size and one dash per term."""
+    per bottleneck size and one dash per term; the title names the terms drawn."""
     figure = go.Figure()
     sizes = sorted(histories)
     shades = _size_shades(len(sizes))
@@ -70,8 +72,10 @@ def loss_terms(histories: Mapping[int, Mapping[str, Sequence[float]]], method: s
     figure.update_xaxes(title_text="Epoch")
     figure.update_yaxes(title_text=wrapped(f"Loss term ({units})"), type="log", **_loss_ticks(
         {k: {"loss": [v for t in TERM_DASHES for v in h.get(t) or []]} for k, h in histories.items()}))
-    figure = styled(figure, f"{method_label(method)}: reconstruction and KL per epoch (training samples)", height=480,
-                     margin=dict(l=70, r=20, t=70, b=60))
+    names = [TERM_NAMES[t] for t in TERM_DASHES if any(h.get(t) for h in histories.values())]
+    named = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
+    figure = styled(figure, f"{method_label(method)}: {named} per epoch (training samples)", height=480,
+                    margin=dict(l=70, r=20, t=70, b=60))
     # Below the chart in rows: a size and term per entry would otherwise scroll beside it.
     figure.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.2, x=0))
     return figure
