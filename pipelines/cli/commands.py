@@ -11,6 +11,8 @@ import pandas as pd
 from pipelines.analysis.repeats import MAX_REPEATS, training_seeds
 from pipelines.cli.datasets import add_parser as add_datasets_parser
 from pipelines.cli.datasets import run_datasets_command
+from pipelines.cli.generate import add_parser as add_generate_parser
+from pipelines.cli.generate import run_generate_command
 from pipelines.cli.study import add_parser as add_study_parser
 from pipelines.cli.study import run_study_command
 from pipelines.data.csv_loader import PIXEL_MAXIMA, load_csv, parse_image_shape
@@ -94,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help=f"where finished runs are kept (default ${STORE_ENV_VAR} or the user cache directory)")
     sweep_parser.add_argument("--no-store", action="store_true", help="neither reuse nor keep finished runs")
     add_study_parser(commands)
+    add_generate_parser(commands)
     return parser
 
 
@@ -223,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
             _list_methods()
         elif args.command == "study":
             return run_study_command(args)
+        elif args.command == "generate":
+            return run_generate_command(args)
         else:
             _run_sweep(args)
     except InputError as error:
