@@ -66,17 +66,10 @@ def embedding_codes(models: ModelsAt) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner="Scoring the embeddings…", hash_funcs=BY_KEY, max_entries=64)
-def embedding_quality(models: ModelsAt) -> dict[str, dict[str, float]]:
-    """Per method: trustworthiness of the test codes and, for class labels, k-NN accuracy on the codes."""
-    data, quality = models.data, {}
-    for method, reducer in models.models.items():
-        codes_test = reducer.transform(data.X_test)
-        scores = {"trustworthiness": metrics.trustworthiness(data.X_test, codes_test), "knn_accuracy": np.nan}
-        if data.dataset.label_kind == "categorical":
-            scores["knn_accuracy"] = metrics.knn_accuracy(reducer.transform(data.X_train), data.y_train,
-                                                          codes_test, data.y_test)
-        quality[method] = scores
-    return quality
+def embedding_quality(models: ModelsAt) -> dict[str, pipelines.analysis.embeddings.EmbeddingQuality]:
+    """Per method: trustworthiness of the test codes and, for class labels, k-NN accuracy on the codes (on a seeded
+    subsample of a large test split)."""
+    return {m: pipelines.analysis.embeddings.embedding_quality(r, models.data) for m, r in models.models.items()}
 
 
 @st.cache_data(show_spinner=False, hash_funcs=BY_KEY, max_entries=64)

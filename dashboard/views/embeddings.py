@@ -44,12 +44,16 @@ for row_start in range(0, len(methods), CHARTS_PER_ROW):
                                               label_kind=dataset.label_kind, hover=hover, bottleneck=shown_k,
                                               highlight=sample, show_legend=legend is None),
                             key=chart_key, on_select=remember_click, selection_mode="points")
+        scores = quality[method]
         trust, knn = column.columns(2)
-        trust.metric("Trustworthiness", f"{quality[method]['trustworthiness']:.3f}",
+        trust.metric("Trustworthiness", f"{scores.trustworthiness:.3f}",
                      help="How far the 5 nearest neighbours of a point in the codes (all of them, not only the two "
-                          "axes drawn) are also near it in the data (1 is perfect).")
-        knn.metric("k-NN accuracy", page_text.percent(quality[method]["knn_accuracy"]),
-                   help="Test accuracy of a 5-nearest-neighbour classifier on the codes; only for class labels.")
+                          f"axes drawn) are also near it in the data (1 is perfect); {scores.scope}.")
+        knn.metric("k-NN accuracy", page_text.percent(scores.knn_accuracy),
+                   help="Test accuracy of a 5-nearest-neighbour classifier on the codes; only for class labels. "
+                        f"Scored {scores.scope}, with neighbours from {scores.knn_scope}.")
+        if scores.subsampled:
+            column.caption(f"Both scored {scores.scope}.")
 
 st.subheader("Selected sample")
 st.caption(markdown_literal(page_text.sample_caption(dataset, sample)))
