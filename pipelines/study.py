@@ -4,6 +4,9 @@ go through the run store (what is stored is not trained again, so an interrupted
 
 Everything is checked before anything trains: the file, every name against the registry, every grid value
 against its method's settings schema, every size and cost against the data (`plan`).
+
+A study with `generate = {samplers = [...], samples = N}` also measures every run's samples (see
+`pipelines.runs.generation`), a second tidy frame with the generation table's columns.
 """
 from __future__ import annotations
 
@@ -18,12 +21,15 @@ import pandas as pd
 
 from pipelines.analysis.diagnostics import run_diverged
 from pipelines.analysis.repeats import MAX_REPEATS, training_seeds
+from pipelines.analysis.samplers import GMM_COMPONENTS, SAMPLERS
 from pipelines.data.csv_loader import load_csv
 from pipelines.data.datasets import DATASETS, Dataset, load_dataset
 from pipelines.data.preprocessing import PreparedData
 from pipelines.errors import InputError
 from pipelines.reducers import METHODS
+from pipelines.runs.features import feature_space
 from pipelines.runs.fitting import SCORE_COLUMNS
+from pipelines.runs.generation import DEFAULT_SAMPLES, GENERATION_COLUMNS, check_generation, quality_rows
 from pipelines.runs.resolver import LOADED, resolve
 from pipelines.runs.spec import RunSpec
 from pipelines.runs.store import RunStore
@@ -36,8 +42,20 @@ from pipelines.runs.tasks import (
     plan,
 )
 
-KEYS = {"name", "datasets", "methods", "bottlenecks", "seeds", "repeats", "split_seed", "test_size", "grid"}
+KEYS = {"name", "datasets", "methods", "bottlenecks", "seeds", "repeats", "split_seed", "test_size", "grid",
+        "generate"}
 STUDY_COLUMNS = ["study", *SCORE_COLUMNS, "settings", "key"]
+STUDY_GENERATION_COLUMNS = ["study", *GENERATION_COLUMNS, "settings", "key"]
+GENERATE_KEYS = {"samplers", "samples", "gmm_components"}
+
+
+@dataclass(frozen=True)
+class GenerateRequest:
+    """A study's request to measure its runs' samples: which samplers, how many samples per model."""
+
+    samplers: tuple[str, ...]
+    samples: int = DEFAULT_SAMPLES
+    gmm_components: int = GMM_COMPONENTS
 
 
 @dataclass(frozen=True)
@@ -65,6 +83,7 @@ class Study:
     split_seed: int = 0
     test_size: float = 0.2
     grid: Mapping[str, Mapping[str, tuple]] = field(default_factory=dict)
+    generate: GenerateRequest | None = None
 
     def grid_points(self, method: str) -> list[dict[str, object]]:
         """Every combination of `method`'s grid values (one empty combination when it has no grid)."""
@@ -122,6 +141,8 @@ class StudyOutcome:
     failures: tuple[Failure, ...]
     from_store: int  # runs that were already stored
     trained: int
+    generation: pd.DataFrame | None = None  # STUDY_GENERATION_COLUMNS, when the study asks to generate
+    generation_notes: tuple[str, ...] = ()
 
 
 def load_study(path: Path | str) -> Study:
@@ -146,7 +167,24 @@ def load_study(path: Path | str) -> Study:
     return Study(name=name, datasets=_datasets(raw, path), methods=tuple(methods),
                  bottlenecks=tuple(_whole_numbers(raw, "bottlenecks", path)), train_seeds=_seeds(raw, path),
                  split_seed=_whole_number(raw.get("split_seed", 0), "split_seed", path),
-                 test_size=_fraction(raw.get("test_size", 0.2), path), grid=_grid(raw.get("grid", {}), methods, path))
+                 test_size=_fraction(raw.get("test_size", 0.2), path), grid=_grid(raw.get("grid", {}), methods, path),
+                 generate=_generate(raw.get("generate"), path))
+
+
+def _generate(raw: object, path: Path) -> GenerateRequest | None:
+    if raw is None:
+        return None
+    example = 'generate = {samplers = ["gaussian", "gmm"], samples = 2000}'
+    if not isinstance(raw, dict) or set(raw) - GENERATE_KEYS:
+        raise InputError(f"{path}: generate must be a table with {', '.join(sorted(GENERATE_KEYS))}, e.g. {example}.")
+    samplers = raw.get("samplers")
+    if not isinstance(samplers, list) or not samplers or any(name not in SAMPLERS for name in samplers):
+        raise InputError(f"{path}: generate.samplers must be a non-empty list from {', '.join(SAMPLERS)}, e.g. "
+                         f"{example}.")
+    return GenerateRequest(tuple(dict.fromkeys(samplers)),
+                           _whole_number(raw.get("samples", DEFAULT_SAMPLES), "generate.samples", path),
+                           max(1, _whole_number(raw.get("gmm_components", GMM_COMPONENTS), "generate.gmm_components",
+                                                path)))
 
 
 def _names(raw: Mapping, key: str, path: Path) -> list[str]:
@@ -257,6 +295,11 @@ def plan_study(study: Study) -> StudyPlan:
                 except InputError as error:
                     raise InputError(f"{dataset.name}: {error}") from None
                 specs.update((spec.key, spec) for spec in planned if spec.key not in specs)
+        if study.generate is not None:
+            try:
+                check_generation(data, study.generate.samplers, study.generate.samples)
+            except InputError as error:
+                raise InputError(f"{dataset.name}: {error}") from None
         parts.append(StudyPart(data, tuple(specs.values())))
     return StudyPlan(study, tuple(parts))
 
@@ -300,7 +343,25 @@ def run_study(plan: StudyPlan, store: RunStore,
             report()
     frames = [_study_rows(name, results[spec.key]) for spec in plan.specs if spec.key in results]
     scores = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=STUDY_COLUMNS)
-    return StudyOutcome(plan, scores, tuple(failures), stored, len(results) - stored)
+    generation, notes = (None, ()) if plan.study.generate is None else _generation(plan, results, store)
+    return StudyOutcome(plan, scores, tuple(failures), stored, len(results) - stored, generation, notes)
+
+
+def _generation(plan: StudyPlan, results: Mapping[str, TaskResult], store: RunStore
+                ) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Every finished run's sample quality, one row per model, sampler and seed, in the plan's order."""
+    request, rows, notes = plan.study.generate, [], []
+    for part in plan.parts:
+        finished = [spec for spec in part.specs if spec.key in results]
+        space = feature_space(part.data, store) if finished else None
+        for spec in finished:
+            run_rows, run_notes = quality_rows(part.data, results[spec.key].models, space, request.samplers,
+                                               request.samples, train_seed=spec.train_seed,
+                                               gmm_components=request.gmm_components)
+            rows += [{"study": plan.study.name, **row, "settings": settings_text(spec), "key": spec.key}
+                     for row in run_rows]
+            notes += [f"{spec.dataset}: {note}" for note in run_notes if f"{spec.dataset}: {note}" not in notes]
+    return pd.DataFrame(rows, columns=STUDY_GENERATION_COLUMNS), tuple(notes)
 
 
 def settings_text(spec: RunSpec) -> str:
@@ -342,4 +403,15 @@ def summary(outcome: StudyOutcome) -> str:
              pd.DataFrame(rows).fillna("").to_string(index=False)]
     lines += [f"failed: {f.spec.dataset} · {METHODS[f.spec.method].label} · {settings_text(f.spec)} · training seed "
               f"{f.spec.train_seed}: {f.reason}" for f in outcome.failures]
+    if outcome.generation is not None and not outcome.generation.empty:
+        lines += ["Sample quality, mean over seeds (Fréchet distance: lower is better; the others: higher)",
+                  _generation_summary(outcome.generation)]
+    lines += [f"note: {note}" for note in outcome.generation_notes]
     return "\n".join(lines)
+
+
+def _generation_summary(rows: pd.DataFrame) -> str:
+    grouped = rows.groupby(["dataset", "feature_space", "method", "settings", "bottleneck", "sampler"], sort=False)
+    table = grouped[["fd", "precision", "recall", "density", "coverage"]].mean().reset_index()
+    table["method"] = table["method"].map(lambda m: METHODS[m].label)
+    return table.to_string(index=False, float_format=lambda v: f"{v:.3g}")

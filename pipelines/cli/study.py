@@ -42,7 +42,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                         help="tasks a Ray worker runs before it is replaced (default 10)")
     parser.add_argument("--retries", type=int, default=3, help="retries of a task whose Ray worker died (default 3)")
     parser.add_argument("--out", type=Path, default=None,
-                        help="the study's tidy CSV (default results-STUDY_NAME.csv in the current folder)")
+                        help="the study's tidy CSV (default results-STUDY_NAME.csv in the current folder); a study "
+                             "that generates also writes its sample quality to the same name ending -generation.csv")
     parser.add_argument("--store-dir", type=Path, default=None,
                         help=f"where finished runs are kept (default ${STORE_ENV_VAR} or the user cache directory)")
 
@@ -106,10 +107,15 @@ def run_study_command(args: argparse.Namespace) -> int:
             from pipelines.runs.ray_executor import disconnect
 
             disconnect()
+    generation_out = out.with_name(f"{out.stem}-generation.csv")
     try:
         outcome.scores.to_csv(out, index=False)
+        if outcome.generation is not None:
+            outcome.generation.to_csv(generation_out, index=False)
     except OSError as error:
         raise InputError(f"Cannot write {out} ({error.strerror}); choose another --out path.") from None
     print(summary(outcome))
     print(f"Wrote {len(outcome.scores)} rows to {out}; runs are stored in {store.root}")
+    if outcome.generation is not None:
+        print(f"Wrote {len(outcome.generation)} rows of sample quality to {generation_out}")
     return EXIT_FAILED_RUNS if outcome.failures else 0
