@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import math
 import os
 import shutil
 import struct
@@ -34,8 +35,8 @@ SIDE = 28
 N_CLASSES = 10
 TEST_SHARE = 7  # the official split: 60,000 training and 10,000 test images, one in seven held out
 _IDX_IMAGES, _IDX_LABELS = 0x803, 0x801  # IDX magic numbers: unsigned bytes in 3 and in 1 dimensions
-# Errors that reading a truncated or damaged gzip, zip or tar archive raises.
-_DAMAGED = (OSError, EOFError, zlib.error, zipfile.BadZipFile, tarfile.TarError, ValueError, KeyError)
+# Errors that reading a truncated or damaged gzip, zip or tar archive, or one of the wrong layout, raises.
+_DAMAGED = (OSError, EOFError, zlib.error, zipfile.BadZipFile, tarfile.TarError, ValueError, KeyError, TypeError)
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,8 @@ class Archive:
 
 _IDX_NAMES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
               "t10k-labels-idx1-ubyte.gz")
-# The hashes are the ones Keras' own loaders and TensorFlow Datasets check (keras/src/datasets/mnist.py; the
-# Fashion-MNIST ones match Zalando's published MD5s), the sizes those of the files at the official origin.
+# The SHA-256s Keras' own loaders check (keras/src/datasets/mnist.py, and fashion_mnist.py in Keras after 3.15.1;
+# TensorFlow Datasets lists the same), the sizes those of the files at the official origin.
 ARCHIVES: dict[str, Archive] = {
     "fashion-mnist": Archive("fashion-mnist", "Fashion-MNIST", "fashion-mnist", (
         CacheFile(_IDX_NAMES[0], "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84", 26_421_880),
@@ -134,9 +135,9 @@ def _idx(raw: bytes, magic: int, what: str) -> np.ndarray:
     shape = struct.unpack(f">{dims}I", raw[4:header])
     if dims == 3 and shape[1:] != (SIDE, SIDE):
         raise ValueError(f"its images are {shape[1]}×{shape[2]}, not {SIDE}×{SIDE}")
-    if len(raw) != header + int(np.prod(shape)):
+    if len(raw) != header + math.prod(shape):
         raise ValueError(f"it holds {len(raw) - header:,} bytes of {what} where its header promises "
-                         f"{int(np.prod(shape)):,}")
+                         f"{math.prod(shape):,}")
     return np.frombuffer(raw, np.uint8, offset=header).reshape(shape)
 
 
@@ -220,7 +221,7 @@ def _read_npm_tarball(path: Path) -> Split:
             if member is None:
                 raise ValueError(f"its {entry} is not a file")
             rows = [row for row in json.load(member)["data"] if row]
-            images.append(_images(np.asarray(rows, dtype=np.int16)))
+            images.append(_images(np.asarray(rows)))
             labels.append(np.full(len(rows), label, np.uint8))
     X, y = np.concatenate(images), np.concatenate(labels)
     train_x, test_x, train_y, test_y = train_test_split(X, y, test_size=len(X) // TEST_SHARE, stratify=y,
@@ -447,7 +448,10 @@ def _download(name: str, file: CacheFile, on_bytes: Callable[[int], None] | None
     while worker.is_alive():
         worker.join(0.2)
         if on_bytes is not None:
-            on_bytes(temporary.stat().st_size if temporary.exists() else 0)
+            try:
+                on_bytes(temporary.stat().st_size)
+            except FileNotFoundError:  # not started yet, or already renamed
+                pass
     if "error" in outcome:
         raise InputError(f"Downloading {url} failed ({_download_reason(outcome['error'])}); nothing was kept, so run "
                          f"`{fetch_command(name)}` again, or import a local copy with `{import_command(name)}`.")
