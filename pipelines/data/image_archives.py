@@ -142,7 +142,7 @@ def _idx(raw: bytes, magic: int, what: str) -> np.ndarray:
 
 
 def _checked(train_x: np.ndarray, train_y: np.ndarray, test_x: np.ndarray, test_y: np.ndarray) -> Split:
-    """The four arrays as uint8 after checking that images are 28×28, one label each, labels 0-9 and pixels 0-255."""
+    """The four arrays, labels as uint8, after checking that images are 28×28 uint8, one label each, labels 0-9."""
     for images, labels in ((train_x, train_y), (test_x, test_y)):
         if images.ndim != 3 or images.shape[1:] != (SIDE, SIDE):
             raise ValueError(f"its images have shape {images.shape[1:]}, not ({SIDE}, {SIDE})")
@@ -151,10 +151,7 @@ def _checked(train_x: np.ndarray, train_y: np.ndarray, test_x: np.ndarray, test_
         if labels.size and (not np.issubdtype(labels.dtype, np.integer) or labels.min() < 0
                             or labels.max() >= N_CLASSES):
             raise ValueError(f"its labels are not whole numbers from 0 to {N_CLASSES - 1}")
-        if images.dtype != np.uint8 and images.size and (images.min() < 0 or images.max() > 255):
-            raise ValueError("its pixels are not in 0-255")
-    return (train_x.astype(np.uint8, copy=False), train_y.astype(np.uint8, copy=False),
-            test_x.astype(np.uint8, copy=False), test_y.astype(np.uint8, copy=False))
+    return train_x, train_y.astype(np.uint8, copy=False), test_x, test_y.astype(np.uint8, copy=False)
 
 
 def _read_idx_folder(location: Path) -> Split:
@@ -176,11 +173,12 @@ def _read_npz(source: Path | io.BytesIO) -> Split:
     with np.load(source, allow_pickle=False) as arrays:
         keys = set(arrays.files)
         if {"x_train", "y_train", "x_test", "y_test"} <= keys:
-            return _checked(*(arrays[key] for key in ("x_train", "y_train", "x_test", "y_test")))
+            return _checked(_pixels(arrays["x_train"]), arrays["y_train"], _pixels(arrays["x_test"]),
+                            arrays["y_test"])
         if not {"X", "y"} <= keys:
             raise ValueError(f"it holds {', '.join(sorted(keys)) or 'no arrays'}, not X and y "
                              "(or x_train, y_train, x_test and y_test)")
-        images, labels = _images(arrays["X"]), arrays["y"]
+        images, labels = _pixels(arrays["X"]), arrays["y"]
     if labels.shape != (len(images),):
         raise ValueError(f"it has {len(images):,} images but {labels.size:,} labels")
     n_test = len(images) // TEST_SHARE
@@ -189,19 +187,25 @@ def _read_npz(source: Path | io.BytesIO) -> Split:
     return _checked(images[:-n_test], labels[:-n_test], images[-n_test:], labels[-n_test:])
 
 
-def _images(X: np.ndarray) -> np.ndarray:
-    """Rows of 784 pixels or 28×28 images, as 0-255 values (floats in [0, 1] are multiplied by 255)."""
+def _pixels(X: np.ndarray) -> np.ndarray:
+    """Rows of 784 pixels or 28×28 images as uint8 28×28 images, checked: whole numbers 0-255, or floats in [0, 1]
+    (multiplied by 255)."""
     if X.ndim == 2 and X.shape[1] == SIDE * SIDE:
         X = X.reshape(len(X), SIDE, SIDE)
     if X.ndim != 3 or X.shape[1:] != (SIDE, SIDE):
-        raise ValueError(f"its X has shape {X.shape}, not (rows, {SIDE}, {SIDE}) or (rows, {SIDE * SIDE})")
+        raise ValueError(f"its images have shape {X.shape}, not (rows, {SIDE}, {SIDE}) or (rows, {SIDE * SIDE})")
+    if X.dtype == np.uint8 or not X.size:
+        return X.astype(np.uint8, copy=False)
     if np.issubdtype(X.dtype, np.floating):
-        if X.size and not (np.isfinite(X).all() and X.min() >= 0 and X.max() <= 1):
-            raise ValueError("its X holds floats outside [0, 1] (pixels are 0-255 whole numbers or floats in [0, 1])")
+        if not (np.isfinite(X).all() and X.min() >= 0 and X.max() <= 1):
+            raise ValueError("its images hold floats outside [0, 1] (pixels are 0-255 whole numbers or floats in "
+                             "[0, 1])")
         return np.rint(X * 255).astype(np.uint8)
     if not np.issubdtype(X.dtype, np.integer):
-        raise ValueError(f"its X holds {X.dtype} values, not pixels")
-    return X
+        raise ValueError(f"its images hold {X.dtype} values, not pixels")
+    if X.min() < 0 or X.max() > 255:
+        raise ValueError("its pixels are not whole numbers from 0 to 255")
+    return X.astype(np.uint8)
 
 
 def _read_npm_tarball(path: Path) -> Split:
@@ -221,7 +225,7 @@ def _read_npm_tarball(path: Path) -> Split:
             if member is None:
                 raise ValueError(f"its {entry} is not a file")
             rows = [row for row in json.load(member)["data"] if row]
-            images.append(_images(np.asarray(rows)))
+            images.append(_pixels(np.asarray(rows)))
             labels.append(np.full(len(rows), label, np.uint8))
     X, y = np.concatenate(images), np.concatenate(labels)
     train_x, test_x, train_y, test_y = train_test_split(X, y, test_size=len(X) // TEST_SHARE, stratify=y,

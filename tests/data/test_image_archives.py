@@ -174,6 +174,7 @@ def _refusals(tmp_path):
         ("mnist", csv, "neither a folder"),
         ("mnist", write_xy_npz(tmp_path / "small.npz", X[:, :27, :27], y), "not (rows, 28, 28)"),
         ("mnist", write_xy_npz(tmp_path / "bright.npz", X * 2.0, y), "floats outside [0, 1]"),
+        ("mnist", write_xy_npz(tmp_path / "deep.npz", X.astype(np.int64) * 4, y), "whole numbers from 0 to 255"),
         ("mnist", write_xy_npz(tmp_path / "eleven.npz", X, (y + 1).astype(np.int64)), "0 to 9"),
         ("mnist", write_xy_npz(tmp_path / "few.npz", X[:6], y[:6]), "fewer than"),
         ("mnist", tmp_path / "absent.npz", "does not exist"),
