@@ -277,12 +277,15 @@ def _temporary(path: Path) -> Path:
 
 
 def _make_folder(name: str) -> Path:
+    """The dataset's folder, created if need be, and writable (Keras' downloader would go elsewhere otherwise)."""
     target = folder(name)
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise InputError(f"Cannot create {target} ({error.strerror}); set KERAS_HOME to a folder you can "
                          "write.") from None
+    if not os.access(target, os.W_OK):
+        raise InputError(f"Cannot write to {target}; set KERAS_HOME to a folder you can write.")
     return target
 
 
