@@ -21,6 +21,7 @@ from pipelines.errors import InputError
 from pipelines.reducers import METHODS
 from pipelines.reducers.method import Models, ProgressCallback
 from pipelines.runs.features import feature_space
+from pipelines.runs.fitting import _one_blas_thread
 from pipelines.runs.sweep import run
 from pipelines.runs.tasks import Executor
 
@@ -64,36 +65,55 @@ def reference_rows(data: PreparedData, n_samples: int) -> np.ndarray:
     return data.X_test[np.sort(np.random.default_rng(0).choice(len(data.X_test), n_samples, replace=False))]
 
 
+def prior_notes(methods: Sequence[str], samplers: Sequence[str]) -> list[str]:
+    """A note for every method that skips a sampler it cannot use (the prior, without one)."""
+    notes = []
+    for method in dict.fromkeys(methods):
+        skipped = [s for s in samplers if s not in samplers_for(method)]
+        if skipped:
+            notes.append(f"{METHODS[method].label} has no prior, so it skips {', '.join(skipped)}.")
+    return notes
+
+
+def quality_cell(data: PreparedData, method: str, k: int, reducer: object, space: FeatureSpace,
+                 real_features: np.ndarray, sampler: str, n_samples: int, *, train_seed: int = 0,
+                 gmm_components: int = GMM_COMPONENTS) -> tuple[dict | None, str]:
+    """One model and sampler: its row of the table (None when the model is left out) and a note ("" if none).
+    Draws are seeded by `train_seed`, so repeats differ in their samples too."""
+    where = f"{METHODS[method].label} at {k} codes"
+    try:
+        # One BLAS thread, as for fits: a mixture's EM on small matrices ran 35x slower with TensorFlow's threads
+        # and BLAS's fighting over 2 cores (37 s against 1.1 s on mnist-5k's codes).
+        with _one_blas_thread():
+            fitted = latent.fitted_sampler(method, reducer, data.X_train, sampler, gmm_components)
+            fake = space(latent.decode_draws(reducer, fitted, n_samples, train_seed))
+            scores = sample_quality(real_features, fake)
+    except ValueError as error:
+        if isinstance(error, InputError):
+            raise
+        return None, f"{where} with {SAMPLERS[sampler].label} is left out: {error}."
+    row = {"dataset": data.dataset.name, "method": method, "bottleneck": k, "sampler": sampler,
+           "train_seed": train_seed, "n_samples": n_samples, "feature_space": space.name, **scores}
+    return row, f"{where}: {fitted.note_}." if fitted.note_ else ""
+
+
 def quality_rows(data: PreparedData, models: Models, space: FeatureSpace, samplers: Sequence[str],
                  n_samples: int = DEFAULT_SAMPLES, *, train_seed: int = 0, gmm_components: int = GMM_COMPONENTS,
                  progress: ProgressCallback | None = None) -> tuple[list[dict], list[str]]:
     """One row per model (`(method, bottleneck)` → fitted reducer) and applicable sampler, and a note per sampler
-    skipped or model left out. Draws are seeded by `train_seed`, so repeats differ in their samples too."""
+    skipped or model left out."""
     check_generation(data, samplers, n_samples)
     real = space(reference_rows(data, n_samples))
     ordered = sorted(models, key=lambda key: (list(METHODS).index(key[0]), key[1]))  # a ChainMap lists them reversed
     cells = [(key, s) for key in ordered for s in samplers if s in samplers_for(key[0])]
-    rows, notes = [], []
-    for method in dict.fromkeys(method for method, _ in ordered):
-        skipped = [s for s in samplers if s not in samplers_for(method)]
-        if skipped:
-            notes.append(f"{METHODS[method].label} has no prior, so it skips {', '.join(skipped)}.")
+    rows, notes = [], prior_notes([method for method, _ in ordered], samplers)
     for i, ((method, k), sampler) in enumerate(cells):
         if progress is not None:
             progress(i / len(cells), f"{METHODS[method].label} at {k} codes, {SAMPLERS[sampler].label}")
-        reducer = models[(method, k)]
-        try:
-            fitted = latent.fitted_sampler(method, reducer, data.X_train, sampler, gmm_components)
-            scores = sample_quality(real, space(latent.decode_draws(reducer, fitted, n_samples, train_seed)))
-        except ValueError as error:
-            if isinstance(error, InputError):
-                raise
-            notes.append(f"{METHODS[method].label} at {k} codes with {SAMPLERS[sampler].label} is left out: {error}.")
-            continue
-        if fitted.note_:
-            notes.append(f"{METHODS[method].label} at {k} codes: {fitted.note_}.")
-        rows.append({"dataset": data.dataset.name, "method": method, "bottleneck": k, "sampler": sampler,
-                     "train_seed": train_seed, "n_samples": n_samples, "feature_space": space.name, **scores})
+        row, note = quality_cell(data, method, k, models[(method, k)], space, real, sampler, n_samples,
+                                 train_seed=train_seed, gmm_components=gmm_components)
+        rows += [row] if row is not None else []
+        notes += [note] if note else []
     if progress is not None:
         progress(1.0, "sample quality measured")
     return rows, notes
