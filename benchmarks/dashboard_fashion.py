@@ -15,8 +15,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from dashboard_latency import (CHROMIUM_ARGS, TRAIN_MS, choose_dataset, curves_mark, dashboard, median_change_seconds,
-                               open_page, rss_gb, wait_until_idle)
+from dashboard_latency import (
+    CHROMIUM_ARGS,
+    TRAIN_MS,
+    choose_dataset,
+    curves_mark,
+    dashboard,
+    median_change_seconds,
+    open_page,
+    rss_gb,
+    wait_until_idle,
+)
 
 TARGETS = {"PCA's curve after choosing the dataset (s)": 20.0, "warm bottleneck change, Error curves (s)": 0.5,
            "Embeddings page once models exist (s)": 3.0, "server peak RSS (GB)": 2.5}
