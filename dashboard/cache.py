@@ -17,6 +17,9 @@ from dashboard import chart_data
 from dashboard.choices import ModelsAt
 from dashboard.jobs import TrainingJob
 from pipelines.analysis import latent, metrics
+from pipelines.analysis.features import FeatureSpace
+from pipelines.runs import generation
+from pipelines.runs.features import feature_space as generation_features
 from pipelines.runs.store import RunStore
 
 BY_KEY = {ModelsAt: lambda models: models.key}
@@ -172,3 +175,45 @@ def generated(models: ModelsAt, n: int, seed: int) -> tuple[dict[str, latent.Dra
         else:
             left_out[method] = "its decoded samples are not finite numbers (the model diverged)"
     return drawn, left_out
+
+
+@st.cache_resource(show_spinner="Preparing the feature space (an image classifier trains once per dataset)…",
+                   max_entries=16)
+def feature_space(content_hash: str, test_size: float, split_seed: int, _data: pipelines.PreparedData
+                  ) -> FeatureSpace:
+    """The space sample quality of this split is measured in (its classifier from the run store, or trained)."""
+    return generation_features(_data, RunStore())
+
+
+@st.cache_data(show_spinner=False, hash_funcs=BY_KEY, max_entries=512)
+def quality_cell(models: ModelsAt, method: str, sampler: str, n: int, gmm_components: int, train_seed: int
+                 ) -> tuple[dict | None, str]:
+    """One model and sampler's row of the generation table (None if left out) and its note; each cell is cached
+    alone, so a changed mixture setting recomputes only the mixture's cells."""
+    data = models.data
+    space = feature_space(data.dataset.content_hash, data.test_size, data.seed, data)
+    return generation.quality_cell(data, method, models.bottleneck, models.models[method], space,
+                                   _reference_features(models, n), sampler, n, train_seed=train_seed,
+                                   gmm_components=gmm_components)
+
+
+@st.cache_data(show_spinner=False, hash_funcs=BY_KEY, max_entries=32)
+def _reference_features(models: ModelsAt, n: int) -> np.ndarray:
+    data = models.data
+    space = feature_space(data.dataset.content_hash, data.test_size, data.seed, data)
+    return space(generation.reference_rows(data, n))
+
+
+@st.cache_data(show_spinner=False, hash_funcs=BY_KEY, max_entries=64)
+def sampler_draws(models: ModelsAt, method: str, samplers: tuple[str, ...], n: int, gmm_components: int, seed: int
+                  ) -> dict[str, np.ndarray]:
+    """`n` decoded samples of `method` from each sampler it can use (model units); a sampler that fails is left out."""
+    drawn = {}
+    for sampler in samplers:
+        try:
+            draws = latent.draws(method, models.models[method], models.data.X_train, n, seed, sampler, gmm_components)
+        except ValueError:
+            continue
+        if np.isfinite(draws.samples).all():
+            drawn[sampler] = draws.samples
+    return drawn

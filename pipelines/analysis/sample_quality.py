@@ -9,9 +9,12 @@ import io
 import threading
 
 import numpy as np
+import pandas as pd
 from prdc import compute_prdc
 
+from pipelines.analysis.samplers import SAMPLERS
 from pipelines.errors import InputError
+from pipelines.reducers import METHODS
 
 NEIGHBOURS = 5  # k of the k-nearest-neighbour balls, Naeem et al.'s recommendation
 METRICS = ("fd", "precision", "recall", "density", "coverage")
@@ -75,3 +78,56 @@ def precision_recall_density_coverage(real: np.ndarray, fake: np.ndarray, k: int
 def sample_quality(real: np.ndarray, fake: np.ndarray, k: int = NEIGHBOURS) -> dict[str, float]:
     """Every metric of `METRICS` between real and generated feature rows."""
     return {"fd": frechet_distance(real, fake), **precision_recall_density_coverage(real, fake, k)}
+
+
+def summarised(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per method and sampler (in the rows' order): the repeats, and the mean and standard deviation (NaN for one
+    repeat) of every metric, as `METRIC` and `METRIC_sd` columns."""
+    grouped = rows.groupby(["method", "sampler"], sort=False)[list(METRICS)]
+    means, spreads = grouped.mean(), grouped.std().add_suffix("_sd")
+    return pd.concat([grouped.size().rename("repeats"), means, spreads], axis=1).reset_index()
+
+
+def best_rows(summary: pd.DataFrame) -> dict[str, int]:
+    """For every metric, the row of `summary` with the best mean (lowest Fréchet distance, highest of the others;
+    density is best nearest 1, where generated rows sit in real balls as often as real rows do)."""
+    best = {}
+    for metric in METRICS:
+        values = summary[metric]
+        if metric == "density":
+            values = -(values - 1).abs()
+        best[metric] = int(values.idxmin() if metric in LOWER_IS_BETTER else values.idxmax())
+    return best
+
+
+def cell_label(method: str, sampler: str) -> str:
+    """"Nonlinear AE + Gaussian mixture": a method and the sampler its codes came from."""
+    return f"{METHODS[method].label} + {SAMPLERS[sampler].label}"
+
+
+def verdicts(summary: pd.DataFrame) -> dict[str, str]:
+    """One sentence per method of `summarised` rows: its best sampler by Fréchet distance, how that compares with
+    the best cell of the table and with its other samplers, and what precision and recall say about its samples."""
+    overall = summary.loc[summary["fd"].idxmin()]
+    sentences = {}
+    for method, cells in summary.groupby("method", sort=False):
+        best = cells.loc[cells["fd"].idxmin()]
+        if best.name == overall.name:
+            parts = ["the samples closest to the data here"]
+        elif best["fd"] <= 1.15 * overall["fd"]:
+            parts = [f"samples about as close to the data as {cell_label(overall['method'], overall['sampler'])}'s"]
+        else:
+            parts = [f"a Fréchet distance {best['fd'] / overall['fd']:.1f}× the best here"]
+        if best["precision"] < 0.5:
+            parts.append("low precision: many samples look like no real row (blur, or points off the data)")
+        if best["recall"] < 0.5:
+            parts.append("low recall: the samples miss much of the data's variety")
+        others = cells[cells.index != best.name]
+        if len(others):
+            runner = others.loc[others["fd"].idxmin()]
+            other = SAMPLERS[runner["sampler"]].label
+            ratio = runner["fd"] / best["fd"] if best["fd"] > 0 else np.inf
+            parts.append(f"a distance {ratio:.1f}× lower than with the {other}" if ratio >= 1.15
+                         else f"the {other} does about as well")
+        sentences[method] = f"{cell_label(method, best['sampler'])}: {'; '.join(parts)}."
+    return sentences
