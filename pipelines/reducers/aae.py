@@ -78,14 +78,16 @@ class AdversarialAutoencoder(KerasAutoencoder):
 
 
 def estimate_cost(params: Mapping[str, object], n_rows: int, n_features: int, sizes: Sequence[int]) -> Estimate:
-    """The autoencoders' estimate plus, per row processed, about one more autoencoder's work (the encoder, half its
-    weights, runs again for the discriminator's codes and, with its gradient, in the generator step) and three of the
-    discriminator's passes with their gradients (on codes, on prior draws, in the generator step)."""
+    """The autoencoders' estimate plus, per row processed, the encoder's extra passes (it holds about half the
+    weights and runs forward for the discriminator's codes, then with its gradient in the generator step: some two
+    thirds of the autoencoder's work again) and three of the discriminator's passes with their gradients (on codes,
+    on prior draws, in the generator step). Measured on mnist-5k at sizes 2 and 16 with the defaults: 82 s of CPU
+    time against the VAE's 55 s and the nonlinear AE's 36 s."""
     base = autoencoder.estimate_cost(params, n_rows, n_features, sizes)
     width = int(params["discriminator_width"])
     critic = (max(sizes) + 1) * width + (width + 1) * width + width + 1
     # About 6 operations per weight per row for a pass with its gradient, as in the autoencoders' estimate.
-    extra = 6.0 * (base.parameters + 3 * critic) * len(sizes) * autoencoder.rows_processed(params, n_rows)
+    extra = 6.0 * (2 / 3 * base.parameters + 3 * critic) * len(sizes) * autoencoder.rows_processed(params, n_rows)
     return Estimate(base.parameters, max(base.widest_layer, width), base.seconds + extra / FLOPS_PER_SECOND,
                     base.memory_bytes + 10 * 4 * critic * len(sizes))
 
@@ -108,5 +110,5 @@ METHOD = Method(
                       DEFAULTS["discriminator_learning_rate"], "Adam's initial step size for the discriminator "
                       "(cosine-decayed like the autoencoder's).", low=1e-5, high=1.0),
               *autoencoder.training_settings(DEFAULTS)),
-    trained_by_gradient=True, can_sample=True, default_on=False, relative_cost=4.0,
+    trained_by_gradient=True, can_sample=True, default_on=False, relative_cost=4.5,
     fit_group=autoencoder.fit_group, estimate_cost=estimate_cost)
