@@ -18,11 +18,12 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import pipelines
-from dashboard import cache, jobs, state
+from dashboard import cache, jobs, sidebar, state
 from dashboard.choices import ModelsAt, Selection
 from dashboard.jobs import TrainingJob, job_key
 from dashboard.plain_text import markdown_literal
 from pipelines import METHODS
+from pipelines.data import image_archives
 
 PROGRESS_INTERVAL_SECONDS = 0.25
 FIRST_EPOCH_HINT = " (the first epoch also builds and compiles the model, which takes a few seconds)"
@@ -36,9 +37,19 @@ def require_selection() -> Selection:
     """The sidebar's choices; stops the page with a hint while no usable dataset is chosen."""
     chosen = state.selection()
     if chosen is None:
-        st.info("Choose a dataset in the sidebar, or upload a CSV file that can be read, to see this page.")
+        st.info(_no_dataset_hint(st.session_state.get(state.widget_key(sidebar.PREFIX, "dataset"))))
         st.stop()
     return chosen
+
+
+def _no_dataset_hint(name: str | None) -> str:
+    """Why the page has nothing to show: a built-in dataset's files are missing or unreadable, or no dataset."""
+    if name not in image_archives.ARCHIVES:
+        return "Choose a dataset in the sidebar, or upload a CSV file that can be read, to see this page."
+    title = image_archives.ARCHIVES[name].title
+    problem = "are not on this machine" if image_archives.missing_files(name) else "cannot be read"
+    return (f"{title}'s files {problem} (see the sidebar): get them with the sidebar's **Download {title}** button, "
+            f"or import a local copy with `{image_archives.import_command(name)}`, to see this page.")
 
 
 def _methods(selection: Selection, methods: Sequence[str] | None) -> tuple[str, ...]:
