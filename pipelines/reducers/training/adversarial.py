@@ -65,17 +65,18 @@ class AdversarialAutoencoders(BranchedAutoencoder):
         self.validation_prior_seeds = [keras.random.SeedGenerator(layer_seed(self.seed, 1005)) for _ in self.encoders]
 
     def compile(self, optimizer, **kwargs):
-        """`optimizer` trains the autoencoders; the discriminators and the generator steps get Adams of its kind whose
+        """`optimizer` trains the autoencoders; the discriminators and the generator steps get copies of it whose
         learning rates are its own times their factors."""
         super().compile(optimizer=optimizer, **kwargs)
         config = optimizer.get_config()
         rate = config["learning_rate"]
         if isinstance(rate, dict):
             rate = keras.optimizers.schedules.deserialize(rate)
-        self.discriminator_optimizer = type(optimizer).from_config(
-            {**config, "learning_rate": ScaledSchedule(rate, self.discriminator_rate_factor)})
-        self.generator_optimizer = type(optimizer).from_config(
-            {**config, "learning_rate": ScaledSchedule(rate, self.adversarial_weight)})
+        self.discriminator_optimizer, self.generator_optimizer = (
+            type(optimizer).from_config({**config, "name": f"{config['name']}_{player}",
+                                         "learning_rate": ScaledSchedule(rate, factor)})
+            for player, factor in (("discriminator", self.discriminator_rate_factor),
+                                   ("generator", self.adversarial_weight)))
 
     def _discriminator_loss(self, i, codes, seed_generator):
         draws = keras.random.normal(ops.shape(codes), seed=seed_generator)
