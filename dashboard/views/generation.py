@@ -79,7 +79,7 @@ def shown_table(summary: pd.DataFrame) -> pd.io.formats.style.Styler:
     return display.style.apply(lambda _: bold, axis=None)
 
 
-left, middle, right = st.columns(3)
+left, middle, right = st.columns([2, 1, 1])
 samplers = left.multiselect("Samplers", list(SAMPLERS), default=list(SAMPLERS), key=widget_key(PREFIX, "samplers"),
                             format_func=lambda name: SAMPLERS[name].label,
                             help="A method without a prior (all but the VAE and the adversarial AE) skips it.")

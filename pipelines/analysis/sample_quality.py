@@ -124,10 +124,12 @@ def verdicts(summary: pd.DataFrame) -> dict[str, str]:
             parts.append("low recall: the samples miss much of the data's variety")
         others = cells[cells.index != best.name]
         if len(others):
-            runner = others.loc[others["fd"].idxmin()]
-            other = SAMPLERS[runner["sampler"]].label
+            # against its own prior when it has one (Ghosh et al.'s question), else against its next best sampler
+            prior = others[others["sampler"] == "prior"]
+            runner = prior.iloc[0] if len(prior) else others.loc[others["fd"].idxmin()]
+            other = SAMPLERS[runner["sampler"]].source
             ratio = runner["fd"] / best["fd"] if best["fd"] > 0 else np.inf
-            parts.append(f"a distance {ratio:.1f}× lower than with the {other}" if ratio >= 1.15
-                         else f"the {other} does about as well")
+            parts.append(f"a distance {ratio:.1f}× lower than with {other}" if ratio >= 1.15
+                         else f"{other} does about as well")
         sentences[method] = f"{cell_label(method, best['sampler'])}: {'; '.join(parts)}."
     return sentences

@@ -2,10 +2,19 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.linalg
 
-from pipelines.analysis.sample_quality import frechet_distance, precision_recall_density_coverage, sample_quality
+from pipelines.analysis.sample_quality import (
+    METRICS,
+    best_rows,
+    frechet_distance,
+    precision_recall_density_coverage,
+    sample_quality,
+    summarised,
+    verdicts,
+)
 from pipelines.errors import InputError
 
 
@@ -55,3 +64,20 @@ def test_too_few_rows_for_the_neighbour_balls_are_refused_in_one_line():
         frechet_distance(rows, rows[:, :2])
     with pytest.raises(ValueError, match="not finite"):
         frechet_distance(rows, np.full((10, 3), np.nan))
+
+
+CELLS = [("pca", "gaussian", 80.0, 0.3, 0.4, 0.7, 0.4), ("pca", "gmm", 50.0, 0.9, 0.4, 1.3, 0.7),
+         ("nonlinear_ae", "gmm", 10.0, 0.9, 0.9, 0.95, 0.9), ("vae", "prior", 30.0, 0.9, 0.8, 0.6, 0.7),
+         ("vae", "gmm", 11.0, 0.9, 0.8, 1.1, 0.9)]
+
+
+def test_a_verdict_names_each_methods_best_sampler_against_the_best_cell_and_its_own_prior():
+    rows = pd.DataFrame([dict(zip(["method", "sampler", *METRICS], cell)) for cell in CELLS for _ in range(2)])
+    summary = summarised(rows)
+    assert summary["repeats"].tolist() == [2] * 5 and (summary["fd_sd"] == 0).all()
+    assert best_rows(summary) == {"fd": 2, "precision": 1, "recall": 2, "density": 2, "coverage": 2}
+    said = verdicts(summary)
+    assert said["nonlinear_ae"] == "Nonlinear AE + Gaussian mixture: the samples closest to the data here."
+    assert said["vae"] == ("VAE + Gaussian mixture: samples about as close to the data as Nonlinear AE + Gaussian "
+                           "mixture's; a distance 2.7× lower than with its prior N(0, I).")
+    assert said["pca"].startswith("PCA + Gaussian mixture: a Fréchet distance 5.0× the best here; low recall")
