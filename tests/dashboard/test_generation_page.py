@@ -66,3 +66,11 @@ def test_images_are_measured_by_a_classifier_and_shown_as_a_grid(monkeypatch):
     assert any("classifier features (penultimate layer" in c.value for c in app.caption)
     (trace,) = _samples(app)["data"]
     assert trace["type"] == "image"
+
+
+def test_a_3d_manifold_shows_each_samplers_points_over_the_held_out_points(monkeypatch):
+    app = _open(monkeypatch, "swiss-roll", ["pca"])
+    assert not app.exception, app.exception
+    figure = _samples(app)
+    assert [trace["type"] for trace in figure["data"]] == ["scatter3d"] * 4  # data and samples, two samplers
+    assert [trace["name"] for trace in figure["data"]][1::2] == ["Gaussian", "Gaussian mixture"]
