@@ -85,14 +85,18 @@ def test_the_fashion_study_plans_once_the_files_are_there(no_files):
     assert len(plan.specs) == 1 + autoencoders, "PCA once (deterministic), every AE run at each seed and grid point"
 
 
-def test_a_study_naming_fashion_mnist_without_its_files_exits_2_with_the_one_sentence(no_files, tmp_path, capsys):
+@pytest.mark.parametrize("name", ["fashion-mnist", "mnist"])
+def test_a_study_naming_a_dataset_without_its_files_exits_2_with_the_one_sentence(no_files, tmp_path, capsys, name):
+    path = ROOT / "studies" / "fashion.toml"
+    if name != "fashion-mnist":
+        path = tmp_path / f"{name}.toml"
+        path.write_text(TINY.replace('"fashion-mnist"', f'"{name}"'))
     store = tmp_path / "store"
-    code = cli.main(["study", str(ROOT / "studies" / "fashion.toml"), "--store-dir", str(store),
-                     "--out", str(tmp_path / "out.csv")])
+    code = cli.main(["study", str(path), "--store-dir", str(store), "--out", str(tmp_path / "out.csv")])
     err = capsys.readouterr().err.strip()
     assert code == 2, err
-    assert err.splitlines() == [f"error: {image_archives.missing_message('fashion-mnist')}"], err
-    assert "Traceback" not in err and str(no_files) in err and "datasets fetch fashion-mnist" in err
+    assert err.splitlines() == [f"error: {image_archives.missing_message(name)}"], err
+    assert str(no_files) in err and f"datasets fetch {name}" in err
     assert not store.exists() or not any(store.iterdir()), "nothing was trained or stored"
 
 
