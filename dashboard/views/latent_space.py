@@ -167,10 +167,11 @@ def code_sliders(models: ModelsAt) -> None:
 @st.fragment
 def generate(models: ModelsAt) -> None:
     data = models.data
-    st.caption("New samples: the VAE decodes draws from its prior N(0, I), the distribution it was trained to fill. "
-               "No other method has a prior, so each decodes draws from a Gaussian fitted to its own training codes, "
-               "which is an approximation, not the method's own: realistic samples there mean the codes are "
-               "close to Gaussian.")
+    st.caption("New samples: a generative method (the VAE, the adversarial AE) decodes draws from its prior N(0, I), "
+               "the distribution it was trained to fill. The others have no prior, so each decodes draws from a "
+               "Gaussian fitted to its own training codes, which is an approximation, not the method's own: "
+               "realistic samples there mean the codes are close to Gaussian. The Generation page compares these "
+               "samplers and a Gaussian mixture, with sample-quality scores.")
     left, right = st.columns(2)
     n = left.slider("Samples per method", 4, 16, 8, key=widget_key(PREFIX, "draws"))
     seed = right.number_input("Seed of the draws", 0, MAX_SEED, 0, key=widget_key(PREFIX, "draw_seed"),
