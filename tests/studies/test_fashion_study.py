@@ -82,8 +82,8 @@ def test_the_fashion_study_plans_once_the_files_are_there(no_files):
     (part,) = plan.parts
     assert len(part.data.X_test) == 14_000 and part.data.X_train.shape == (56_000, 784)
     study = plan.study
-    autoencoders = len(study.train_seeds) * (1 + len(study.grid_points("nonlinear_ae")))
-    assert len(plan.specs) == 1 + autoencoders, "PCA once (deterministic), every AE run at each seed and grid point"
+    assert len(plan.specs) == len(study.train_seeds) * (2 + len(study.grid_points("nonlinear_ae"))), \
+        "every seed of PCA, of the linear AE and of each nonlinear AE grid point"
 
 
 @pytest.mark.parametrize("name", ["fashion-mnist", "mnist"])
