@@ -9,6 +9,8 @@ from sklearn.manifold import trustworthiness as sklearn_trustworthiness
 from sklearn.metrics import mean_squared_error, r2_score
 from sklearn.neighbors import KNeighborsClassifier
 
+SCORED_ROWS_AT_ONCE = 8192
+
 
 def reconstruct(reducer: BaseEstimator, X: np.ndarray) -> np.ndarray:
     """Encode then decode `X`: the same line for PCA and every autoencoder."""
@@ -19,6 +21,26 @@ def reconstruction_scores(X: np.ndarray, X_hat: np.ndarray) -> dict[str, float]:
     """Mean squared error and variance-weighted R² (explained variance) of a reconstruction."""
     return {"mse": float(mean_squared_error(X, X_hat)),
             "r2": float(r2_score(X, X_hat, multioutput="variance_weighted"))}
+
+
+def scores_of(reducer: BaseEstimator, X: np.ndarray, rows_at_once: int = SCORED_ROWS_AT_ONCE) -> dict[str, float]:
+    """`reconstruction_scores` of `reducer` on `X`, reconstructed `rows_at_once` rows at a time, so scoring 56,000
+    rows holds a chunk's reconstruction, not the whole split's (and its float64 temporaries)."""
+    if len(X) <= rows_at_once:
+        return reconstruction_scores(X, reconstruct(reducer, X))
+    X = np.asarray(X)
+    mean = X.mean(axis=0, dtype=np.float64)
+    residual, total = np.zeros(X.shape[1]), np.zeros(X.shape[1])  # per feature: Σ (x − x̂)², Σ (x − mean)²
+    for start in range(0, len(X), rows_at_once):
+        rows = np.asarray(X[start:start + rows_at_once], dtype=np.float64)
+        residual += ((rows - reconstruct(reducer, rows)) ** 2).sum(axis=0)
+        total += ((rows - mean) ** 2).sum(axis=0)
+    # Variance-weighted R² as scikit-learn computes it: features without variance carry no weight.
+    if total.sum() > 0:
+        r2 = 1.0 - residual[total > 0].sum() / total.sum()
+    else:
+        r2 = 1.0 if residual.sum() == 0 else 0.0
+    return {"mse": float(residual.sum() / X.size), "r2": float(r2)}
 
 
 def per_sample_error(X: np.ndarray, X_hat: np.ndarray) -> np.ndarray:

@@ -9,7 +9,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from pipelines.analysis.metrics import reconstruct, reconstruction_scores
+from pipelines.analysis.metrics import scores_of
 from pipelines.data.preprocessing import PreparedData
 from pipelines.errors import InputError
 from pipelines.reducers import METHODS, FitControl, make_reducer
@@ -130,6 +130,6 @@ def score_reducers(models: Models, data: PreparedData, *, fit_seconds: float = f
         epochs = getattr(reducer, "n_epochs_", None)
         for split, X in (("train", data.X_train), ("test", data.X_test)):
             rows.append({"dataset": data.dataset.name, "method": method, "bottleneck": k, "split": split,
-                         **reconstruction_scores(X, reconstruct(reducer, X)), "fit_seconds": fit_seconds,
+                         **scores_of(reducer, X), "fit_seconds": fit_seconds,
                          "epochs": epochs, "split_seed": data.seed, "train_seed": train_seed})
     return pd.DataFrame(rows, columns=SCORE_COLUMNS).astype({"epochs": "Int64"})

@@ -81,3 +81,18 @@ def test_embedding_frame_holds_the_held_out_codes_of_bottleneck_two_models():
     assert set(frame["index"]) == set(data.test_index)
     pca_rows = frame[frame["method"] == "pca"]
     assert np.allclose(pca_rows[["z1", "z2"]], models[("pca", 2)].transform(data.X_test))
+
+
+def test_scores_in_chunks_equal_scikit_learns_on_the_whole_split():
+    from sklearn.decomposition import PCA
+
+    from pipelines.analysis.metrics import reconstruct, reconstruction_scores, scores_of
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(1000, 6)) @ rng.normal(size=(6, 6))
+    X[:, 2] = 3.0  # a feature without variance carries no weight in the variance-weighted R²
+    pca = PCA(2).fit(X)
+    whole = reconstruction_scores(X, reconstruct(pca, X))
+    chunked = scores_of(pca, X, rows_at_once=128)
+    assert chunked == pytest.approx(whole, rel=1e-10)
+    assert 0 < chunked["r2"] < 1
