@@ -76,11 +76,13 @@ def estimate(specs: Sequence[RunSpec], data: PreparedData, sharing: int = 1) -> 
     """What fitting one method's `specs` (repeats under several training seeds) on `data` will cost together, while
     `sharing` trainings (this one included) run at once: they share the machine's cores, so each takes about that
     many times longer."""
-    spec = specs[0]
-    one = METHODS[spec.method].estimate_cost(dict(spec.params), len(data.X_train), data.n_features, spec.bottlenecks)
-    together = len(specs) if METHODS[spec.method].fuses_seeds else 1  # repeats held in memory at once
-    return cost.Estimate(one.parameters, one.widest_layer, one.seconds * len(specs) * max(1, sharing),
-                         one.memory_bytes * together)
+    spec, method = specs[0], METHODS[specs[0].method]
+    one = method.estimate_cost(dict(spec.params), len(data.X_train), data.n_features, spec.bottlenecks)
+    memory = one.memory_bytes
+    if method.fuses_seeds and len(specs) > 1:  # repeats train as more models of the same sizes, on one copy of the data
+        memory = method.estimate_cost(dict(spec.params), len(data.X_train), data.n_features,
+                                      spec.bottlenecks * len(specs)).memory_bytes
+    return cost.Estimate(one.parameters, one.widest_layer, one.seconds * len(specs) * max(1, sharing), memory)
 
 
 def check_cost(specs: Sequence[RunSpec], data: PreparedData) -> cost.Estimate:

@@ -70,8 +70,6 @@ def test_every_study_file_validates_without_its_data(no_files, path):
 
 
 @pytest.mark.slow  # 18 s and 1.1 GB: 70,000 images loaded, split and hashed
-@pytest.mark.xfail(strict=True, reason="the cost guard refuses 3 fused repeats on 56,000 rows: Linear AE 1.3 GB, "
-                   "Nonlinear AE 1.6 GB against the 0.9 GB limit (one seed plans)")
 def test_the_fashion_study_plans_once_the_files_are_there(no_files):
     """studies/fashion.toml plans (sizes and costs checked, nothing trained) on full-size data: 70,000 look-alike
     images, all black, the classes in turn."""
