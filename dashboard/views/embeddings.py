@@ -57,16 +57,15 @@ for row_start in range(0, len(methods), CHARTS_PER_ROW):
 
 st.subheader("Selected sample")
 st.caption(markdown_literal(page_text.sample_caption(dataset, sample)))
-reconstructed = cache.reconstructions(models)
 if dataset.image_shape:
     position = chart_data.position_in_test(models.data, sample)
-    shown = chart_data.gallery(models.data, reconstructed, [position])  # one row: the sample, then each method's
+    shown = chart_data.gallery(models.data, models.models, [position])  # one row: the sample, then each method's
     st.plotly_chart(figures.image_grid(
         {f"Sample {sample}": np.concatenate(list(shown.values()))}, dataset.image_shape, cell=120,
         column_titles=[run_labels.method_label(name) for name in shown],
         title=f"Sample {sample} and its reconstructions from {shown_k} codes"), width="content")
 else:
-    st.dataframe(tables.shown(tables.sample_reconstructions(models.data, reconstructed, sample)))
+    st.dataframe(tables.shown(tables.sample_reconstructions(models.data, cache.reconstructions(models), sample)))
 st.download_button("Download the points drawn (CSV)", codes.to_csv(index=False).encode(),
                    file_name=f"latent-lab-{tables.file_stem(dataset)}-codes-{shown_k}.csv", mime="text/csv",
                    icon=":material/download:", key=widget_key(PREFIX, "download"))

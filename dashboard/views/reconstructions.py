@@ -18,15 +18,15 @@ st.caption(f"Every method compresses each test sample to {k} code{'s' if k > 1 e
            f"bottleneck lost. {page_text.units_note(dataset)}")
 models = trained.models_at(selection, k)
 data, units = models.data, page_text.mse_units(dataset)
-reconstructed = cache.reconstructions(models)
 errors = cache.sample_errors(models)
 
-if dataset.image_shape:
+if dataset.image_shape:  # galleries decode only the rows they show
     st.plotly_chart(figures.image_grid(
-        chart_data.gallery(data, reconstructed, range(GALLERY_SIZE)), dataset.image_shape,
+        chart_data.gallery(data, models.models, range(GALLERY_SIZE)), dataset.image_shape,
         title=f"The first {GALLERY_SIZE} test samples and their reconstructions",
         column_titles=[f"#{i}" for i in data.test_index[:GALLERY_SIZE]]), width="content")
 elif dataset.shape[1] == 3:
+    reconstructed = cache.reconstructions(models)
     st.plotly_chart(figures.reconstructed_clouds(
         data.to_original_units(data.X_test), {m: data.to_original_units(X) for m, X in reconstructed.items()},
         chart_data.continuous_labels(dataset, data.test_index), color_name=dataset.label_name,
@@ -44,7 +44,7 @@ if dataset.image_shape:
         for column, method in zip(st.columns(GALLERIES_PER_ROW), methods[row_start:row_start + GALLERIES_PER_ROW]):
             rows = worst[worst["method"] == method]
             column.plotly_chart(figures.image_grid(
-                chart_data.gallery(data, {method: reconstructed[method]}, rows["position"]), dataset.image_shape,
+                chart_data.gallery(data, {method: models.models[method]}, rows["position"]), dataset.image_shape,
                 title=f"Worst for {rows['Method'].iloc[0]}", column_titles=[f"#{s}" for s in rows["Sample"]],
                 cell=64), width="content")
 st.dataframe(worst.drop(columns=["method", "position"]), hide_index=True,
