@@ -46,6 +46,18 @@ def test_dashboard_latency_quick_prints_its_table():
 
 
 @pytest.mark.slow
+@pytest.mark.browser
+def test_dashboard_fashion_quick_prints_its_table():
+    if not Path("/usr/bin/chromium").exists() and not os.environ.get("CI"):
+        pytest.skip("Chromium is not installed at /usr/bin/chromium (CI installs it and runs this).")
+    result = run_quick("dashboard_fashion.py")
+    assert result.returncode == 0, result.stderr[-3000:]
+    for measure in ("PCA's curve after choosing the dataset (s)", "Embeddings page once models exist (s)",
+                    "server peak RSS (GB)"):
+        assert measure in result.stdout
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("script, headers", [
     ("kernel_pca.py", ["Kernel PCA vs PCA vs nonlinear AE", "| swiss-roll | Kernel PCA |"]),
     ("repeats_cost.py", ["| ratio |", "Targets (issue 11)"]),
@@ -53,6 +65,8 @@ def test_dashboard_latency_quick_prints_its_table():
     ("generative.py", ["Codes at k = 2", "Denoising on digits", "every size in one model"]),
     ("whole_process.py", ["| speed-up |", "Targets (issue 14)"]),
     ("study_backends.py", ["| Ray / local |", "Largest |local − Ray|", "Targets (issue 13)"]),
+    ("fashion_sweep.py", ["| speed-up |", "nonlinear AE beats PCA at every k <= 8", "Targets (issue 20)"]),
+    ("large_csv.py", ["| peak RSS of the sweep |", "Test MSE", "default methods train without refusal"]),
 ])
 def test_newer_benchmarks_quick_print_their_tables(script, headers):
     result = run_quick(script)
