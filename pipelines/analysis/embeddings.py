@@ -22,6 +22,9 @@ EMBEDDING_COLUMNS = ["method", "index", "z1", "z2", "label"]
 QUALITY_TEST_ROWS = 2000
 # The k-NN classifier's references: encoding every training row of a large dataset costs seconds per method.
 KNN_TRAINING_ROWS = 10_000
+# The training codes whose two principal axes show wider codes in a plane: a seeded random 10,000, so every view of
+# a model shares its axes.
+PLANE_TRAINING_ROWS = 10_000
 
 
 def plane_axis_names(k: int) -> tuple[str, str]:
@@ -52,10 +55,19 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=EMBEDDING_COLUMNS)
 
 
+def _planar_test_codes(reducer: BaseEstimator, data: PreparedData) -> np.ndarray:
+    """`planar_codes` of the test rows; the training codes are only encoded when more than 2 codes need axes, and
+    from at most PLANE_TRAINING_ROWS seeded random rows (encoding 56,000 rows costs seconds a method)."""
+    codes_test = reducer.transform(data.X_test)
+    if codes_test.shape[1] <= 2:
+        return planar_codes(codes_test, codes_test)
+    rows = scored_rows(len(data.X_train), PLANE_TRAINING_ROWS, data.seed)
+    return planar_codes(reducer.transform(data.X_train[rows]), codes_test)
+
+
 def planar_frame(models: Mapping[str, BaseEstimator], data: PreparedData) -> pd.DataFrame:
     """Every method's held-out codes as 2-D points (see `planar_codes`): method, index, z1, z2, label."""
-    return _concat([_frame(method, planar_codes(reducer.transform(data.X_train), reducer.transform(data.X_test)),
-                           data) for method, reducer in models.items()])
+    return _concat([_frame(method, _planar_test_codes(reducer, data), data) for method, reducer in models.items()])
 
 
 def embedding_frame(models: Models, data: PreparedData) -> pd.DataFrame:
