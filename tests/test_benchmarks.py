@@ -67,6 +67,7 @@ def test_dashboard_fashion_quick_prints_its_table():
     ("study_backends.py", ["| Ray / local |", "Largest |local − Ray|", "Targets (issue 13)"]),
     ("fashion_sweep.py", ["| speed-up |", "nonlinear AE beats PCA at every k <= 8", "Targets (issue 20)"]),
     ("large_csv.py", ["| peak RSS of the sweep |", "Test MSE", "default methods train without refusal"]),
+    ("generation_table.py", ["Targets (issue 21)"]),
 ])
 def test_newer_benchmarks_quick_print_their_tables(script, headers):
     result = run_quick(script)

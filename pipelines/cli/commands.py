@@ -1,4 +1,4 @@
-"""Command line: `python -m pipelines datasets`, `python -m pipelines sweep ...` and `python -m pipelines study ...`."""
+"""Command line: `python -m pipelines datasets` (list, fetch, import), `methods`, `sweep`, `study` and `generate`."""
 from __future__ import annotations
 
 import argparse
