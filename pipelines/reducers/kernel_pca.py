@@ -4,10 +4,12 @@ This module is the whole method: the estimator, its settings, how a group of siz
 costs, and how its fitted state is saved. Exact kernel PCA needs the n×n kernel of the training rows, which grows
 with the square of the rows, so above MAX_FIT_ROWS rows the `approximation` setting chooses how to stay small:
 
-- "nystroem" (the default): the Nyström approximation, as `sklearn.kernel_approximation.Nystroem` computes it: the
-  kernel against a seeded random MAX_FIT_ROWS "landmark" rows, then PCA of those features over every training row;
-- "subsample": exact kernel PCA, as `sklearn.decomposition.KernelPCA` computes it, on a seeded random MAX_FIT_ROWS
-  of the rows.
+- "subsample" (the default): exact kernel PCA, as `sklearn.decomposition.KernelPCA` computes it, on a seeded random
+  MAX_FIT_ROWS of the rows;
+- "nystroem": the Nyström approximation, as `sklearn.kernel_approximation.Nystroem` computes it: the kernel against
+  a seeded random MAX_FIT_ROWS "landmark" rows, then PCA of those features over every training row.
+Measured on fashion-mnist (56,000 training rows, sizes 1 to 32) the subsample fits in half the time and its held-out
+error is lower from 16 codes up (0.0130 against 0.0182 at 32 codes; equal up to 8), so it is the default.
 
 Up to MAX_FIT_ROWS rows both are exact kernel PCA of every row. Either way a row's codes are its kernel against at
 most MAX_FIT_ROWS rows, centred and projected, `(k(x, basis) − means) @ directions`, so encoding costs the same. The
@@ -33,7 +35,7 @@ from pipelines.reducers.method import FitControl, Method
 from pipelines.reducers.settings import Setting
 
 MAX_FIT_ROWS = 2000  # landmarks (Nyström) or fitted rows (subsample): the basis every row is compared with
-APPROXIMATIONS = ("nystroem", "subsample")
+APPROXIMATIONS = ("subsample", "nystroem")
 ROWS_AT_ONCE = 4096  # rows whose kernel against the basis is held at once (4096 × 2000 float32: 33 MB)
 MAX_RANDOM_STATE = 2**32 - 1
 # Eigenvalues of the landmarks' kernel below this fraction of the largest are dropped: float32 kernels carry errors of
@@ -144,7 +146,7 @@ class RBFKernelPCA(TransformerMixin, BaseEstimator):
         "random_state": [Interval(Integral, 0, MAX_RANDOM_STATE, closed="both")],
     }
 
-    def __init__(self, n_components: int = 2, *, approximation: str = "nystroem", gamma: float | None = None,
+    def __init__(self, n_components: int = 2, *, approximation: str = "subsample", gamma: float | None = None,
                  alpha: float = 0.01, random_state: int = 0):
         self.n_components = n_components
         self.approximation = approximation
@@ -217,8 +219,8 @@ def note(n_training_rows: int) -> str | None:
     if n_training_rows <= MAX_FIT_ROWS:
         return None
     return (f"Kernel PCA compares every row with a random {MAX_FIT_ROWS:,} of the {n_training_rows:,} training rows "
-            "(its exact kernel matrix would grow with the square of the rows): by default they are the landmarks of "
-            "a Nyström approximation fitted on every row; its settings offer exact kernel PCA of those rows alone.")
+            "(its exact kernel matrix would grow with the square of the rows): by default exact kernel PCA of those "
+            "rows alone; its settings offer them as the landmarks of a Nyström approximation fitted on every row.")
 
 
 def estimate_cost(params: Mapping[str, object], n_rows: int, n_features: int, sizes: Sequence[int]) -> Estimate:
@@ -227,7 +229,7 @@ def estimate_cost(params: Mapping[str, object], n_rows: int, n_features: int, si
     m = min(n_rows, MAX_FIT_ROWS)
     operations = 2.0 * m * m * n_features + 10.0 * m ** 3 + len(sizes) * (m ** 3 / 3 + 2.0 * m * m * n_features)
     memory = 4 * 8.0 * m * m
-    if params.get("approximation", "nystroem") == "nystroem" and n_rows > m:
+    if params.get("approximation") == "nystroem" and n_rows > m:
         operations += 2.0 * n_rows * m * n_features + 2.0 * n_rows * m * m + 10.0 * m ** 3
         memory += 4.0 * ROWS_AT_ONCE * m
     return Estimate(parameters=m * (n_features + max(sizes)), widest_layer=0, seconds=operations / FLOPS_PER_SECOND,
@@ -239,13 +241,14 @@ METHOD = Method(
     description="PCA after mapping the data through a radial-basis-function kernel, so its codes can follow curved "
                 "structure; it decodes with a learned pre-image map (kernel ridge regression), which is only "
                 f"approximate. Its kernel grows with the square of the rows, so above {MAX_FIT_ROWS:,} rows it "
-                f"compares every row with {MAX_FIT_ROWS:,} random ones: by default through the Nyström approximation "
-                "fitted on every row, or exactly on those rows alone.",
+                f"compares every row with {MAX_FIT_ROWS:,} random ones: by default exact kernel PCA of those rows "
+                "alone, or the Nyström approximation fitted on every row.",
     settings=(
-        Setting("approximation", f"Above {MAX_FIT_ROWS:,} rows", "choice", "nystroem",
-                f"nystroem: kernel PCA of every training row, its kernel approximated through {MAX_FIT_ROWS:,} "
-                f"random landmark rows (Nyström). subsample: exact kernel PCA of {MAX_FIT_ROWS:,} random rows "
-                f"only. Both cost the same to encode; up to {MAX_FIT_ROWS:,} rows both are exact.",
+        Setting("approximation", f"Above {MAX_FIT_ROWS:,} rows", "choice", "subsample",
+                f"subsample: exact kernel PCA of {MAX_FIT_ROWS:,} random training rows. nystroem: kernel PCA of "
+                f"every training row, its kernel approximated through {MAX_FIT_ROWS:,} random landmark rows "
+                f"(Nyström; slower to fit, and on fashion-mnist no better). Both cost the same to encode; up to "
+                f"{MAX_FIT_ROWS:,} rows both are exact.",
                 choices=APPROXIMATIONS),
         Setting("gamma", "Kernel width γ", "float", None, "RBF kernel exp(−γ·distance²); larger values follow "
                 "finer structure.", low=1e-4, high=1e3, automatic="1 / number of features"),

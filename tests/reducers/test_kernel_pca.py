@@ -88,9 +88,11 @@ def test_above_it_nystroem_is_scikit_learn_s_nystroem_then_pca_and_subsample_is_
     rows = kernel_pca.fit_rows(len(X), 5)
     features = Nystroem(gamma=1 / X.shape[1], n_components=len(rows), random_state=0).fit(X[rows])
     nystroem = PCA(3, svd_solver="full").fit(features.transform(X)).transform(features.transform(X_test))
-    _same_up_to_sign(kernel_pca.RBFKernelPCA(3, random_state=5).fit(X).transform(X_test), nystroem, atol=1e-4)
+    approximated = kernel_pca.RBFKernelPCA(3, approximation="nystroem", random_state=5).fit(X)
+    _same_up_to_sign(approximated.transform(X_test), nystroem, atol=1e-4)
     subsample = KernelPCA(3, kernel="rbf", eigen_solver="dense").fit(X[rows]).transform(X_test)
-    exact = kernel_pca.RBFKernelPCA(3, approximation="subsample", random_state=5).fit(X)
+    exact = kernel_pca.RBFKernelPCA(3, random_state=5).fit(X)
+    assert exact.approximation == "subsample", "the default"
     _same_up_to_sign(exact.transform(X_test), subsample, atol=1e-10)
     assert exact.basis_.shape == (300, X.shape[1])
 
