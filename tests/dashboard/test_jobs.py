@@ -18,7 +18,7 @@ from pipelines.runs import tasks
 from pipelines.runs.store import RunStore
 from pipelines.runs.sweep import load_or_fit_repeats
 
-LONG = {"epochs": 100_000}  # far longer than any test waits
+LONG = {"epochs": 100_000, "max_steps": 1_000_000}  # far longer than any test waits
 
 
 
@@ -40,9 +40,9 @@ def test_a_job_nobody_asks_about_stops_by_itself_and_stores_nothing(iris):
 def test_a_watched_job_keeps_training_until_it_is_stopped(iris):
     job = _job(iris, abandoned_after=2.0)
     deadline = time.monotonic() + 6.0  # three times as long as an unwatched job would last
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline or job.fraction == 0:  # on a busy machine the first epoch may take longer
         assert not job.wait(0.2), "a job that a page keeps asking about runs on"
-    assert job.fraction > 0
+        assert time.monotonic() < deadline + 120, "the job reports its first epoch"
     job.stop()
     asked = time.monotonic()
     # About a second on an idle machine (pipelines' own test holds it to 1 s); the slack is for a busy CI worker.

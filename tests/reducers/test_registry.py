@@ -134,10 +134,10 @@ def test_pca_fitted_once_and_truncated_equals_separate_fits(digits):
 
 
 def test_the_cost_guard_refuses_what_exceeds_the_limits_and_says_what_to_change():
-    wide = dense_autoencoder_estimate(4000, 784, (2, 32), (100_000,), 60)
+    wide = dense_autoencoder_estimate(4000, 784, (2, 32), (100_000,), rows_processed=4000 * 60)
     with pytest.raises(InputError, match="wider than the limit of 4,096"):
         check("Nonlinear AE", wide)
-    deep = dense_autoencoder_estimate(4000, 784, (2, 32), (3000, 1000), 60)
+    deep = dense_autoencoder_estimate(4000, 784, (2, 32), (3000, 1000), rows_processed=4000 * 60)
     with pytest.raises(InputError, match="parameters per model exceed"):
         check("Nonlinear AE", deep)
     check("Nonlinear AE", deep, Limits(max_parameters=50_000_000, max_seconds=1e9, max_memory_gb=100))
@@ -154,8 +154,8 @@ def test_limits_can_be_raised_by_environment(monkeypatch):
 
 
 def test_a_slow_fit_is_announced_by_its_estimate():
-    quick = dense_autoencoder_estimate(1400, 64, (1, 2, 4, 8, 16, 32), (128, 64), 60)
-    slow = dense_autoencoder_estimate(4000, 784, (1, 2, 4, 8, 16, 32), (2048,), 200)
+    quick = dense_autoencoder_estimate(1400, 64, (1, 2, 4, 8, 16, 32), (128, 64), rows_processed=1400 * 60)
+    slow = dense_autoencoder_estimate(4000, 784, (1, 2, 4, 8, 16, 32), (2048,), rows_processed=4000 * 200)
     assert not quick.is_slow and slow.is_slow and "min" in slow.describe()
 
 

@@ -114,7 +114,7 @@ def slow_nonlinear_ae(monkeypatch):
     """The server starts on iris, its nonlinear AE set to train far longer than anyone would wait."""
     monkeypatch.setenv("LATENT_LAB_DASHBOARD_DEFAULTS", '{"dataset": "iris", "sweep_sizes": [1, 2], '
                        '"settings": {"linear_ae": {"epochs": 5}, "nonlinear_ae": {"epochs": 5000, '
-                       '"hidden_layer_sizes": [1024, 1024]}}}')
+                       '"max_steps": 1000000, "hidden_layer_sizes": [1024, 1024]}}}')
 
 
 def _progress_of(page, label: str):

@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # Minutes of training (wide layers, the smallest learning rate; early stopping ended the nonlinear AE after 207 s
 # with two training at once), while each test needs well under a minute of it.
-SLOW = {"epochs": 5000, "hidden_layer_sizes": [1024, 1024], "learning_rate": 1e-5}
+SLOW = {"epochs": 5000, "max_steps": 1_000_000, "hidden_layer_sizes": [1024, 1024], "learning_rate": 1e-5}
 SLOW_METHODS = {"nonlinear_ae": "Nonlinear AE", "denoising_ae": "Denoising AE", "vae": "VAE"}
 EPOCH = re.compile(r"epoch \d+/\d+")  # an epoch's progress, not the hint that the first one compiles
 SETTLE_MS = 3_000  # long enough for a training that was going to start again to show its bar
