@@ -11,7 +11,8 @@ import threading
 def keras_module():
     """Return the `keras` module, configuring TensorFlow on first use."""
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # 3: also hides the C++ runtime's harmless error lines about tf.data attributes; real errors still raise.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import keras
     import tensorflow as tf
 
