@@ -11,6 +11,7 @@ import pandas as pd
 from pipelines.analysis.repeats import MAX_REPEATS, training_seeds
 from pipelines.analysis.sample_quality import METRICS
 from pipelines.analysis.samplers import GMM_COMPONENTS, SAMPLERS
+from pipelines.data.csv_loader import load_csv
 from pipelines.data.datasets import DEFAULT_DATASET, load_dataset
 from pipelines.errors import InputError
 from pipelines.reducers import METHODS
@@ -29,7 +30,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     """The `generate` subcommand and its options."""
     parser = commands.add_parser("generate", help="sample quality of every method and sampler (FD, precision, "
                                                   "recall, density, coverage)")
-    parser.add_argument("--dataset", default=DEFAULT_DATASET, help=f"built-in dataset (default {DEFAULT_DATASET})")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--dataset", default=None, help=f"built-in dataset (default {DEFAULT_DATASET})")
+    source.add_argument("--csv", type=Path, help="your own CSV file instead of a built-in dataset")
+    parser.add_argument("--label-column", help="column of --csv holding labels (not used to train)")
     parser.add_argument("--methods", type=_names, default=GENERATIVE_DEFAULT,
                         help=f"comma-separated methods from {','.join(METHODS)} "
                              f"(default {','.join(GENERATIVE_DEFAULT)})")
@@ -75,7 +79,11 @@ def run_generate_command(args: argparse.Namespace) -> int:
     if args.gmm_components < 1:
         raise InputError(f"--gmm-components must be 1 or more, not {args.gmm_components}.")
     store = RunStore(args.store_dir)
-    table = generate(load_dataset(args.dataset), args.methods, [args.bottleneck], args.samplers, args.samples,
+    if args.label_column and args.csv is None:
+        raise InputError("--label-column applies to --csv only; add --csv FILE or drop it.")
+    dataset = (load_csv(args.csv, label_column=args.label_column) if args.csv is not None
+               else load_dataset(args.dataset or DEFAULT_DATASET))
+    table = generate(dataset, args.methods, [args.bottleneck], args.samplers, args.samples,
                      test_size=args.test_size, split_seed=args.split_seed,
                      train_seeds=training_seeds(0, args.repeats), gmm_components=args.gmm_components, store=store,
                      executor=InProcessExecutor())

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -33,11 +34,24 @@ def test_generate_writes_the_tidy_table_and_notes_the_skipped_prior(tmp_path):
     assert len(frame[frame["method"] == "pca"]) == 2 and frame[["fd", "precision", "recall"]].notna().all().all()
 
 
+def test_generate_measures_a_users_csv(tmp_path):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(200, 4)), columns=list("abcd")).assign(kind=["x", "y"] * 100)
+    frame.to_csv(tmp_path / "mine.csv", index=False)
+    out = tmp_path / "gen.csv"
+    result = cli("--csv", str(tmp_path / "mine.csv"), "--label-column", "kind", "--methods", "pca", "--bottleneck",
+                 "2", "--samplers", "gaussian", "--samples", "40", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    rows = pd.read_csv(out)
+    assert list(rows["dataset"]) == ["csv:mine.csv"] and list(rows["feature_space"]) == ["standardised data space"]
+
+
 @pytest.mark.parametrize("args, message", [
     (["--dataset", "iris", "--methods", "pca", "--samplers", "gaussian,flow"], "Unknown sampler 'flow'"),
     (["--dataset", "iris", "--methods", "umap"], "Unknown method 'umap'"),
     (["--dataset", "iris", "--methods", "pca", "--bottleneck", "2", "--samples", "3"], "between 11 and"),
     (["--dataset", "iris", "--out", "/no/such/folder/gen.csv"], "does not exist"),
+    (["--dataset", "iris", "--label-column", "kind"], "--label-column applies to --csv only"),
 ])
 def test_bad_input_exits_2_with_one_line(args, message):
     result = cli(*args)
