@@ -19,7 +19,7 @@ from filelock import FileLock
 from pipelines.analysis import features
 from pipelines.data.preprocessing import PreparedData
 from pipelines.runs.spec import number_shaping_versions
-from pipelines.runs.store import RunStore, _damage, _sha256
+from pipelines.runs.store import RunStore, damage_of, sha256_of
 
 FEATURES_FOLDER = ".features"
 
@@ -45,11 +45,11 @@ def feature_space(data: PreparedData, store: RunStore | None) -> features.Featur
     folder.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(folder.with_name(f"{key}.lock"))):
         if folder.is_dir():
-            damage = _damage(folder)
+            damage = damage_of(folder)
             if damage is None:
                 manifest = json.loads((folder / "manifest.json").read_text())
                 return features.load_classifier(folder, float(manifest["test_accuracy"]))
-            store._quarantine(folder, damage)
+            store.quarantine(folder, damage)
         started = time.perf_counter()
         space = features.train_classifier(data)
         _save(space, folder, key, data, time.perf_counter() - started)
@@ -60,7 +60,7 @@ def _save(space: features.ClassifierSpace, final, key: str, data: PreparedData, 
     staging = final.with_name(f".staging-{uuid.uuid4().hex}")
     try:
         features.save_classifier(space, staging)
-        files = {str(p.relative_to(staging)): _sha256(p) for p in sorted(staging.rglob("*")) if p.is_file()}
+        files = {str(p.relative_to(staging)): sha256_of(p) for p in sorted(staging.rglob("*")) if p.is_file()}
         manifest = {"key": key, "dataset": data.dataset.name, "content_hash": data.dataset.content_hash,
                     "test_size": data.test_size, "split_seed": data.seed, "recipe": features.CLASSIFIER_RECIPE,
                     "versions": dict(number_shaping_versions()), "test_accuracy": space.test_accuracy,

@@ -76,7 +76,7 @@ class _OneBlasThread:
                     self._limit.restore_original_limits()
 
 
-_one_blas_thread = _OneBlasThread()
+one_blas_thread = _OneBlasThread()
 
 
 def fit_repeats(method: str, bottlenecks: Sequence[int], X_train, repeats: Sequence[Mapping[str, object]],
@@ -88,7 +88,7 @@ def fit_repeats(method: str, bottlenecks: Sequence[int], X_train, repeats: Seque
     reducers = [[make_reducer(method, k, **params) for k in bottlenecks] for params in repeats]
     # Once TensorFlow has run, its idle threads and a multi-threaded BLAS fight over 2 cores: PCA fits were
     # measured 4-30x slower. One BLAS thread is fast for the sizes a method without gradients fits here.
-    with nullcontext() if entry.trained_by_gradient else _one_blas_thread():
+    with nullcontext() if entry.trained_by_gradient else one_blas_thread():
         if entry.fuses_seeds or len(reducers) == 1:
             started = time.perf_counter()
             entry.fit_group([r for group in reducers for r in group], X_train, control)

@@ -21,7 +21,7 @@ from pipelines.errors import InputError
 from pipelines.reducers import METHODS
 from pipelines.reducers.method import Models, ProgressCallback
 from pipelines.runs.features import feature_space
-from pipelines.runs.fitting import _one_blas_thread
+from pipelines.runs.fitting import one_blas_thread
 from pipelines.runs.sweep import run
 from pipelines.runs.tasks import Executor
 
@@ -84,7 +84,7 @@ def quality_cell(data: PreparedData, method: str, k: int, reducer: object, space
     try:
         # One BLAS thread, as for fits: a mixture's EM on small matrices ran 35x slower with TensorFlow's threads
         # and BLAS's fighting over 2 cores (37 s against 1.1 s on mnist-5k's codes).
-        with _one_blas_thread():
+        with one_blas_thread():
             fitted = latent.fitted_sampler(method, reducer, data.X_train, sampler, gmm_components)
             fake = space(latent.decode_draws(reducer, fitted, n_samples, train_seed))
             scores = sample_quality(real_features, fake)

@@ -45,7 +45,7 @@ def default_store_dir() -> Path:
     return Path(user_cache_dir("latent-lab")) / "runs"
 
 
-def _sha256(path: Path) -> str:
+def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -94,16 +94,16 @@ class RunStore:
         folder = self.root / spec.key
         if not folder.is_dir():
             return None
-        damage = _damage(folder)
+        damage = damage_of(folder)
         if damage is not None:
-            self._quarantine(folder, damage)
+            self.quarantine(folder, damage)
             return None
         manifest = json.loads((folder / "manifest.json").read_text())
         models = StoredModels({(spec.method, k): folder / "models" / f"{spec.method}_{k}" for k in spec.bottlenecks})
         scores = pd.read_csv(folder / "scores.csv").astype({"epochs": "Int64"})
         return TaskResult(spec, models, scores, float(manifest["seconds"]), from_store=True)
 
-    def _quarantine(self, folder: Path, reason: str) -> None:
+    def quarantine(self, folder: Path, reason: str) -> None:
         """Move a damaged entry into the damaged folder with a note of why, so it is recomputed but not lost."""
         target = self.root / DAMAGED_FOLDER / f"{folder.name}-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -144,7 +144,7 @@ class RunStore:
             else:
                 for (method, k), model in result.models.items():
                     save_reducer(model, method, staging / "models" / model_folder(method, k))
-            files = {str(p.relative_to(staging)): _sha256(p) for p in sorted(staging.rglob("*")) if p.is_file()}
+            files = {str(p.relative_to(staging)): sha256_of(p) for p in sorted(staging.rglob("*")) if p.is_file()}
             manifest = {"spec": spec.describe(), "key": spec.key, "created": time.time(), "seconds": result.seconds,
                         "changed_settings": {k: _plain(v) for k, v in spec.changed_settings().items()},
                         "study": study, "files": files}
@@ -212,7 +212,7 @@ class RunStore:
         return self.root / key
 
 
-def _damage(folder: Path) -> str | None:
+def damage_of(folder: Path) -> str | None:
     """Why an entry is provably damaged (its manifest missing or not JSON, a listed file missing or not matching its
     checksum), or None; a manifest this version cannot interpret is not proof of damage and raises."""
     try:
@@ -225,7 +225,7 @@ def _damage(folder: Path) -> str | None:
         path = folder / name
         if not path.is_file():
             return f"{name} is missing"
-        if _sha256(path) != digest:
+        if sha256_of(path) != digest:
             return f"{name} does not match its checksum"
     return None
 
