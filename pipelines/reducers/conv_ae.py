@@ -95,7 +95,8 @@ def estimate_cost(params: Mapping[str, object], n_rows: int, n_features: int, si
     flat = math.ceil(height / 2 ** len(filters)) * math.ceil(width / 2 ** len(filters)) * filters[-1]
     parameters += 2 * (flat + 1) * max(sizes)
     flops += 2 * 2 * flat * max(sizes) + 2 * 9 * filters[0] * n_features
-    seconds = 3 * flops * n_rows * int(params["epochs"]) * len(sizes) / (FLOPS_PER_SECOND * CONV_EFFICIENCY) + 5.0
+    rows = autoencoder.rows_processed(params, n_rows)  # at most epochs × rows, or the step budget's rows
+    seconds = 3 * flops * rows * len(sizes) / (FLOPS_PER_SECOND * CONV_EFFICIENCY) + 5.0
     activations = 4 * int(params["batch_size"]) * sum(filters) * n_features * len(sizes)
     return Estimate(parameters, max(filters), seconds, 5 * 4 * parameters * len(sizes) + activations)
 
