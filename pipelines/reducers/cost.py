@@ -83,11 +83,11 @@ def check(label: str, estimate: Estimate, within: Limits | None = None) -> None:
 
 def dense_autoencoder_estimate(n_rows: int, n_features: int, sizes: tuple[int, ...], hidden: tuple[int, ...],
                                rows_processed: int, models_per_size: int = 1, monitored_rows: int = 0) -> Estimate:
-    """Cost of training mirrored dense autoencoders at `sizes` together, each computing its own code width, for
-    `rows_processed` rows (steps × batch size) each."""
-    own = [sum((inputs + 1) * units for inputs, units in dense_layer_widths(n_features, k, hidden)) for k in sizes]
+    """Cost of training mirrored dense autoencoders at `sizes` together, each padded to the widest code (as the fused
+    trainer stacks them), for `rows_processed` rows (steps × batch size) each."""
     layers = dense_layer_widths(n_features, max(sizes), hidden)
-    parameters, stacked = max(own), sum(own) * models_per_size
+    parameters = sum((inputs + 1) * units for inputs, units in layers)
+    stacked = parameters * len(sizes) * models_per_size
     models, widest = len(sizes) * models_per_size, max(w for _, w in layers)
     # Forward and backward passes cost about 6 floating-point operations per weight per sample.
     seconds = 6.0 * stacked * rows_processed / FLOPS_PER_SECOND + 3.0  # plus one XLA compilation
