@@ -34,26 +34,20 @@ def test_mnist_hinton_quick_prints_its_table():
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_dashboard_latency_quick_prints_its_table():
+@pytest.mark.parametrize("script, measures", [
+    ("dashboard_latency.py", ["first chart (s)", "every default method drawn (s)",
+                              "warm bottleneck change, Error curves (s)", "warm bottleneck change, Reconstructions (s)",
+                              "first chart after a restart (s)", "peak RSS after digits (GB)",
+                              "RSS growth over the interactions (%)"]),
+    ("dashboard_fashion.py", ["PCA's curve after choosing the dataset (s)", "Embeddings page once models exist (s)",
+                              "server peak RSS (GB)"]),
+])
+def test_browser_benchmarks_quick_print_their_tables(script, measures):
     if not Path("/usr/bin/chromium").exists() and not os.environ.get("CI"):
         pytest.skip("Chromium is not installed at /usr/bin/chromium (CI installs it and runs this).")
-    result = run_quick("dashboard_latency.py")
+    result = run_quick(script)
     assert result.returncode == 0, result.stderr[-3000:]
-    for measure in ("first chart (s)", "every default method drawn (s)", "warm bottleneck change, Error curves (s)",
-                    "warm bottleneck change, Reconstructions (s)", "first chart after a restart (s)",
-                    "peak RSS after digits (GB)", "RSS growth over the interactions (%)"):
-        assert measure in result.stdout
-
-
-@pytest.mark.slow
-@pytest.mark.browser
-def test_dashboard_fashion_quick_prints_its_table():
-    if not Path("/usr/bin/chromium").exists() and not os.environ.get("CI"):
-        pytest.skip("Chromium is not installed at /usr/bin/chromium (CI installs it and runs this).")
-    result = run_quick("dashboard_fashion.py")
-    assert result.returncode == 0, result.stderr[-3000:]
-    for measure in ("PCA's curve after choosing the dataset (s)", "Embeddings page once models exist (s)",
-                    "server peak RSS (GB)"):
+    for measure in measures:
         assert measure in result.stdout
 
 
