@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_study import write
 
 from pipelines.errors import InputError
 from pipelines.runs.generation import GENERATION_COLUMNS
@@ -22,12 +23,6 @@ bottlenecks = [1, 2]
 seeds = [0, 1]
 generate = {samplers = ["prior", "gaussian", "gmm"], samples = 200}
 """
-
-
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "study.toml"
-    path.write_text(text)
-    return path
 
 
 def test_a_generating_study_adds_a_row_per_run_model_and_sampler(tmp_path):
