@@ -26,6 +26,7 @@ from dashboard_latency import (
     rss_gb,
     wait_until_idle,
 )
+from harness import print_measures
 
 TARGETS = {"PCA's curve after choosing the dataset (s)": 20.0, "warm bottleneck change, Error curves (s)": 0.5,
            "Embeddings page once models exist (s)": 3.0, "server peak RSS (GB)": 2.5}
@@ -62,11 +63,7 @@ def main() -> None:
         browser.close()
 
     print(f"Dashboard on {name}" + ("  [--quick: not comparable with the targets]" if args.quick else ""))
-    print(f"{'measure':<50} {'value':>8} {'target':>8}  verdict")
-    for measure, value in measured.items():
-        target = TARGETS.get(measure)
-        verdict = "" if target is None else ("PASS" if value <= target else "FAIL")
-        print(f"{measure:<50} {value:8.2f} {'' if target is None else f'{target:8.2f}':>8}  {verdict}")
+    print_measures(measured, TARGETS)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from harness import print_measures
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -178,11 +180,7 @@ def main() -> None:
             measured["interactions"] = interactions
         browser.close()
 
-    print(f"{'measure':<50} {'value':>8} {'target':>8}  verdict")
-    for name, value in measured.items():
-        target = TARGETS.get(name)
-        verdict = "" if target is None else ("PASS" if value <= target else "FAIL")
-        print(f"{name:<50} {value:8.2f} {'' if target is None else f'{target:8.2f}':>8}  {verdict}")
+    print_measures(measured, TARGETS)
 
 
 if __name__ == "__main__":

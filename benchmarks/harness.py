@@ -99,3 +99,12 @@ def warm_up_fused_fit() -> Timing:
 def verdict(passed: bool, target: str, measured: str) -> str:
     """One PASS/FAIL line against a target."""
     return f"  {'PASS' if passed else 'FAIL'}  {target}: {measured}"
+
+
+def print_measures(measured: dict[str, float], targets: dict[str, float]) -> None:
+    """A table of measures, each with its upper target and verdict where it has one."""
+    print(f"{'measure':<50} {'value':>8} {'target':>8}  verdict")
+    for name, value in measured.items():
+        target = targets.get(name)
+        outcome = "" if target is None else ("PASS" if value <= target else "FAIL")
+        print(f"{name:<50} {value:8.2f} {'' if target is None else f'{target:8.2f}':>8}  {outcome}")
