@@ -27,8 +27,8 @@ BY_SPEC = {pipelines.RunSpec: lambda spec: spec.key}
 
 
 @st.cache_resource(show_spinner="Loading the dataset…")
-def builtin_dataset(name: str) -> pipelines.Dataset:
-    """A built-in dataset, loaded once per server."""
+def builtin_dataset(name: str, files_stamp: tuple = ()) -> pipelines.Dataset:
+    """A built-in dataset, loaded once per server (and again when its files on disk change: `files_stamp`)."""
     return pipelines.load_dataset(name)
 
 

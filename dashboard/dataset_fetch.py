@@ -22,7 +22,7 @@ def builtin(name: str) -> tuple[pipelines.Dataset, str] | None:
         _offer_download(name, image_archives.missing_message(name))
         return None
     try:
-        return cache.builtin_dataset(name), name
+        return cache.builtin_dataset(name, image_archives.files_stamp(name)), name
     except pipelines.InputError as error:  # files in place but unreadable: a download replaces them
         _offer_download(name, str(error))
         return None

@@ -107,6 +107,13 @@ def missing_files(name: str) -> list[Path]:
     return [path for path in paths(name) if not path.is_file()]
 
 
+def files_stamp(name: str) -> tuple[tuple[str, int, int], ...]:
+    """Each file's path, size and modification time: changes when files are imported, fetched or moved elsewhere
+    (another KERAS_HOME), so a cache keyed on it never serves images from files no longer there."""
+    return tuple((str(path), stat.st_size, stat.st_mtime_ns)
+                 for path in paths(name) if path.is_file() for stat in [path.stat()])
+
+
 def fetch_command(name: str) -> str:
     return f"python -m pipelines datasets fetch {name}"
 

@@ -42,8 +42,11 @@ def test_while_the_files_are_missing_each_page_renders_and_points_at_the_downloa
 
 
 def test_unreadable_files_are_called_unreadable_and_no_dataset_keeps_the_plain_hint(monkeypatch, tmp_path):
+    """The files load once and are damaged afterwards, as the server's dataset cache must notice."""
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras-home"))
     folder = write_idx_folder(image_archives.folder("fashion-mnist"), *images())
+    app = start(monkeypatch, dataset="fashion-mnist", methods=["pca"])
+    assert "cannot be read" not in _main_text(app)
     (folder / "train-images-idx3-ubyte.gz").write_bytes(b"\x1f\x8b not really gzip")
     app = start(monkeypatch, dataset="fashion-mnist", methods=["pca"])
     text = _main_text(app)
