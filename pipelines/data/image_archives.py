@@ -18,6 +18,7 @@ import shutil
 import struct
 import tarfile
 import threading
+import time
 import uuid
 import zipfile
 import zlib
@@ -34,6 +35,7 @@ OFFICIAL_BASE_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets
 SIDE = 28
 N_CLASSES = 10
 TEST_SHARE = 7  # the official split: 60,000 training and 10,000 test images, one in seven held out
+STALE_PART_SECONDS = 3600  # a temporary file untouched this long belongs to a fetch or import that was killed
 _IDX_IMAGES, _IDX_LABELS = 0x803, 0x801  # IDX magic numbers: unsigned bytes in 3 and in 1 dimensions
 # Errors that reading a truncated or damaged gzip, zip or tar archive, or one of the wrong layout, raises.
 _DAMAGED = (OSError, EOFError, zlib.error, zipfile.BadZipFile, tarfile.TarError, ValueError, KeyError, TypeError)
@@ -293,7 +295,21 @@ def _make_folder(name: str) -> Path:
                          "write.") from None
     if not os.access(target, os.W_OK):
         raise InputError(f"Cannot write to {target}; set KERAS_HOME to a folder you can write.")
+    _remove_stale_temporaries(name, target)
     return target
+
+
+def _remove_stale_temporaries(name: str, target: Path) -> None:
+    """Delete this dataset's temporary files left by a killed fetch or import. A live one is written to all the
+    time, so only those unchanged for an hour go; other files in the folder (Keras keeps more there) are not ours."""
+    cutoff = time.time() - STALE_PART_SECONDS
+    for file in _archive(name).files:
+        for temporary in target.glob(f".{file.name}.*.part"):
+            try:
+                if temporary.stat().st_mtime < cutoff:
+                    temporary.unlink()
+            except FileNotFoundError:  # another process finished or removed it meanwhile
+                pass
 
 
 def _place(name: str, contents: dict[str, bytes | Path]) -> list[Path]:

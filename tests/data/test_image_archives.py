@@ -213,3 +213,19 @@ def test_keras_own_loader_reads_the_imported_fashion_mnist(keras_home, tmp_path)
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split("\n")[-2] == f"(60, 28, 28) (10, 28, 28) {int(y.sum())}"
+
+
+def test_an_import_removes_what_a_killed_fetch_left_and_keeps_live_and_foreign_files(keras_home, tmp_path):
+    target = image_archives.folder("fashion-mnist")
+    target.mkdir(parents=True)
+    stale, fresh, foreign = (target / name for name in (f".{IDX_NAMES[0]}.0badf00d.part",
+                                                          f".{IDX_NAMES[1]}.0c0ffee0.part", ".other.npz.01234567.part"))
+    for path in (stale, fresh, foreign):
+        path.write_bytes(b"half a download")
+    an_hour_ago = image_archives.time.time() - image_archives.STALE_PART_SECONDS - 60
+    for path in (stale, foreign):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    image_archives.import_copy("fashion-mnist", write_idx_folder(tmp_path / "official", *images()))
+    assert not stale.exists(), "a killed fetch's file is gone"
+    assert fresh.exists(), "a fetch still writing keeps its file"
+    assert foreign.exists(), "files that are not this dataset's are left alone"
