@@ -9,7 +9,9 @@ from sklearn.manifold import trustworthiness as sklearn_trustworthiness
 from sklearn.metrics import mean_squared_error, r2_score
 from sklearn.neighbors import KNeighborsClassifier
 
-SCORED_ROWS_AT_ONCE = 8192
+from pipelines.memory import release_freed_memory
+
+SCORED_ROWS_AT_ONCE = 4096
 
 
 def reconstruct(reducer: BaseEstimator, X: np.ndarray) -> np.ndarray:
@@ -35,6 +37,7 @@ def scores_of(reducer: BaseEstimator, X: np.ndarray, rows_at_once: int = SCORED_
         rows = np.asarray(X[start:start + rows_at_once], dtype=np.float64)
         residual += ((rows - reconstruct(reducer, rows)) ** 2).sum(axis=0)
         total += ((rows - mean) ** 2).sum(axis=0)
+    release_freed_memory()  # else the chunks' freed temporaries stay resident (glibc's per-thread arenas)
     # Variance-weighted R² as scikit-learn computes it: features without variance carry no weight.
     if total.sum() > 0:
         r2 = 1.0 - residual[total > 0].sum() / total.sum()

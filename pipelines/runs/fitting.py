@@ -12,6 +12,7 @@ from threadpoolctl import threadpool_limits
 from pipelines.analysis.metrics import scores_of
 from pipelines.data.preprocessing import PreparedData
 from pipelines.errors import InputError
+from pipelines.memory import release_freed_memory
 from pipelines.reducers import METHODS, FitControl, make_reducer
 from pipelines.reducers.method import Models, ProgressCallback
 
@@ -100,6 +101,7 @@ def fit_repeats(method: str, bottlenecks: Sequence[int], X_train, repeats: Seque
                 entry.fit_group(group, X_train, control.scaled(i / len(reducers), 1 / len(reducers),
                                                                prefix=f"repeat {i + 1} of {len(reducers)}: "))
                 seconds.append(time.perf_counter() - started)
+    release_freed_memory()  # what training freed (a copy of the data, TensorFlow's buffers) before the next method
     return [({(method, k): reducer for k, reducer in zip(bottlenecks, group)}, repeat_seconds)
             for group, repeat_seconds in zip(reducers, seconds)]
 
