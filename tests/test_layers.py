@@ -5,8 +5,10 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "pipelines"
-# A module may import its own layer and those below it. `errors` and `memory` are everyone's; figures draw what analysis gives.
-LAYERS = {"errors": 0, "memory": 0, "data": 1, "reducers": 2, "analysis": 3, "figures": 4, "runs": 4, "study": 5, "cli": 6}
+# A module may import its own layer and those below it. `errors` and `memory` are everyone's; figures draw what
+# analysis gives.
+LAYERS = {"errors": 0, "memory": 0, "data": 1, "reducers": 2, "analysis": 3, "figures": 4, "runs": 4, "study": 5,
+          "cli": 6}
 SIDE_BY_SIDE = {("runs", "figures"), ("figures", "runs")}  # beside each other: neither imports the other
 
 
