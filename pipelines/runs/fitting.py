@@ -7,7 +7,7 @@ from contextlib import contextmanager, nullcontext
 from typing import Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController, threadpool_limits
 
 from pipelines.analysis.metrics import scores_of
 from pipelines.data.preprocessing import PreparedData
@@ -51,30 +51,36 @@ def fit_group(method: str, bottlenecks: Sequence[int], X_train, params: Mapping[
 
 
 class _OneBlasThread:
-    """One BLAS thread while any fit that asks for it runs. Fits may overlap (in threads), so the last one to leave
-    restores the limits from before the first one entered."""
+    """One BLAS thread while a fit that asks for it runs. Fits may overlap (in threads), and OpenBLAS keeps some of
+    its thread count per thread, so every fit sets the limit in its own thread and sets its thread back, on leaving,
+    to the counts from before the first of the overlapping fits entered."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._users = 0
-        self._limit: threadpool_limits | None = None
+        self._original: dict[str, int] = {}  # each BLAS library's file: its thread count before the first fit
 
     @contextmanager
     def __call__(self) -> Iterator[None]:
         with self._lock:
-            # Every fit sets the limit itself: after BLAS has run in several threads, OpenBLAS was seen to report
-            # a limit set in one thread as not applying in another.
-            limit = threadpool_limits(limits=1, user_api="blas")
             if self._users == 0:
-                self._limit = limit  # holds the limits from before any fit, which the last fit restores
+                self._original = {lib.filepath: lib.num_threads for lib in _blas_libraries()}
+            original = self._original
             self._users += 1
+            threadpool_limits(limits=1, user_api="blas")
         try:
             yield
         finally:
             with self._lock:
                 self._users -= 1
-                if self._users == 0:
-                    self._limit.restore_original_limits()
+                # Not threadpoolctl's restore: it brings back the counts seen when it was made, which are 1 when
+                # another fit held the limit then, and it left a thread that scored kernel PCA next at 1.5x the time.
+                for lib in _blas_libraries():
+                    lib.set_num_threads(original.get(lib.filepath, lib.num_threads))
+
+
+def _blas_libraries() -> list:
+    return ThreadpoolController().select(user_api="blas").lib_controllers
 
 
 one_blas_thread = _OneBlasThread()
