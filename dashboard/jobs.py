@@ -20,7 +20,7 @@ from pipelines.runs.store import RunStore
 from pipelines.runs.sweep import load_or_fit_repeats
 
 ABANDONED_AFTER_SECONDS = 60.0  # a job nobody has looked at for this long stops, freeing the CPU and memory
-CHEAP_SECONDS = 1.0  # fits estimated to take less than this never wait for a training slot
+CHEAP_SECONDS = 1.0  # fits estimated to take less than this never wait for a training slot (nor do PCA's kind)
 SLOT_POLL_SECONDS = 0.2  # how often a job waiting for a slot checks whether it was stopped
 # Jobs that train at once: two overlap one's compilation with another's epochs on a 2-core machine, while the cost
 # guard's memory estimate (made per job) stays within a small multiple of what it allows.
@@ -128,7 +128,11 @@ class TrainingJob:
         self.serial = next(_SERIAL_NUMBERS)  # tells apart two jobs of one key, e.g. before and after "Train again"
         self.owner = owner
         self.label = METHODS[self.spec.method].label
-        self.cheap = pipelines.runs.tasks.estimate(specs, data).seconds < CHEAP_SECONDS
+        # Slots keep gradient trainings from crowding each other. A method without one (PCA, kernel PCA) takes
+        # seconds even on 56,000 images, and PCA's curve is what a user sees first: on fashion-mnist it waited a
+        # minute for an autoencoder's slot.
+        self.cheap = (not METHODS[self.spec.method].trained_by_gradient
+                      or pipelines.runs.tasks.estimate(specs, data).seconds < CHEAP_SECONDS)
         self.fraction, self.message = 0.0, "waiting to start"
         self.waiting = False  # for a training slot
         self.training = False  # holds a training slot: compiling and epochs, not waiting or loading

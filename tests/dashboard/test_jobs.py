@@ -118,10 +118,10 @@ def test_sessions_holding_as_many_slots_are_served_first_come_first_served():
     assert _holds(slots, late)
 
 
-def _unstored_pca(dataset) -> tuple:
+def _unstored_pca(dataset, split_seed: int = 4242) -> tuple:
     """A PCA spec no other test has stored (its own split seed), so the job has to fit it."""
-    spec = run_spec(dataset, "pca", (1, 2), split_seed=4242)
-    return (spec,), prepare(dataset, seed=4242)
+    spec = run_spec(dataset, "pca", (1, 2), split_seed=split_seed)
+    return (spec,), prepare(dataset, seed=split_seed)
 
 
 def test_a_cheap_fit_never_waits_while_long_trainings_hold_every_slot(iris):
@@ -131,6 +131,17 @@ def test_a_cheap_fit_never_waits_while_long_trainings_hold_every_slot(iris):
     specs, data = _unstored_pca(iris)
     job = TrainingJob(specs, data, owner="B", slots=slots)
     assert job.cheap and job.wait(10.0), "PCA fits at once"
+    assert job.error is None and not job.results[0].from_store
+
+
+def test_a_fit_without_gradient_training_never_waits_for_a_slot_however_long_its_estimate(iris, monkeypatch):
+    monkeypatch.setattr(jobs, "CHEAP_SECONDS", 0.0)  # as PCA's estimate on fashion-mnist is: seconds, not under 1
+    slots = TrainingSlots(2)
+    for training in (FakeTraining("A", "Nonlinear AE"), FakeTraining("A", "Linear AE")):
+        slots.acquire(training)
+    specs, data = _unstored_pca(iris, split_seed=4343)
+    job = TrainingJob(specs, data, owner="A", slots=slots)
+    assert job.cheap and job.wait(10.0), "PCA fits while both autoencoders hold the slots"
     assert job.error is None and not job.results[0].from_store
 
 
