@@ -77,8 +77,9 @@ def error_curves(scores: pd.DataFrame, metric: str, *, units: str, chosen: int |
     which = "Test and training" if show_train else "Test"
     figure = styled(figure, f"{which} {METRIC_TITLES[metric].split(' (')[0]} vs bottleneck size", height=500,
                      margin=dict(l=60, r=20, t=70, b=60))
-    # Below the chart, so that many methods (and their bands) leave the plot its width.
-    figure.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.3, x=0, title_text=""))
+    # Below the chart, so that many methods (and their bands) leave the plot its width. Always shown: Plotly hides
+    # the legend of a one-line chart, and PCA's curve, drawn while the autoencoders train, then had no name.
+    figure.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.3, x=0, title_text=""), showlegend=True)
     return figure
 
 
@@ -107,6 +108,6 @@ def run_overlay(scores: pd.DataFrame, metric: str, *, log_x: bool = True) -> go.
     figure.update_xaxes(title_text="Bottleneck size (number of codes)", type="log" if log_x else "linear",
                         tickvals=sorted(test["bottleneck"].unique()))
     figure.update_yaxes(title_text=y_title)
-    figure.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.2, x=0))
+    figure.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.2, x=0), showlegend=True)  # one run too
     return styled(figure, f"Stored runs: test {METRIC_TITLES[metric].split(' (')[0]} vs bottleneck size", height=520,
                    margin=dict(l=60, r=20, t=70, b=160))

@@ -42,6 +42,16 @@ def test_error_curves_draw_one_line_per_method_in_its_colour_and_mark_the_bottle
     assert figure.layout.annotations[0].x == pytest.approx(np.log10(2))  # log axes place annotations by log10
 
 
+def test_a_single_method_or_run_is_still_named_in_a_legend():
+    """Plotly hides the legend of a one-line chart: PCA's curve, drawn first while autoencoders train, had no name."""
+    scores = _scores()
+    pca_only = scores[scores["method"] == "pca"]
+    curves = figures.error_curves(pca_only, "mse", units="per feature", chosen=2)
+    assert curves.layout.showlegend is True and [t.name for t in curves.data] == ["PCA"]
+    overlay = figures.run_overlay(pca_only.assign(run="run 1"), "mse")
+    assert overlay.layout.showlegend is True and len(overlay.data) == 1
+
+
 @pytest.mark.parametrize("band", ["sd", "range"])
 def test_repeats_draw_their_mean_over_a_band_named_in_the_legend(band):
     seeds = (0, 1, 5)
