@@ -20,7 +20,7 @@ from pipelines.runs.store import RunStore
 from pipelines.runs.sweep import load_or_fit_repeats
 
 ABANDONED_AFTER_SECONDS = 60.0  # a job nobody has looked at for this long stops, freeing the CPU and memory
-CHEAP_SECONDS = 1.0  # fits estimated to take less than this never wait for a training slot (nor do PCA's kind)
+CHEAP_SECONDS = 1.0  # fits estimated to take less than this never wait for a training slot, nor do PCA-like fits
 SLOT_POLL_SECONDS = 0.2  # how often a job waiting for a slot checks whether it was stopped
 # Jobs that train at once: two overlap one's compilation with another's epochs on a 2-core machine, while the cost
 # guard's memory estimate (made per job) stays within a small multiple of what it allows.

@@ -75,5 +75,4 @@ def prepare(dataset: Dataset, test_size: float = 0.2, seed: int = 0) -> Prepared
         scaler = StandardScaler().fit(X_train)
         X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
     return PreparedData(dataset, X_train.astype("float32", copy=False), X_test.astype("float32", copy=False),
-                        train_index, test_index,
-                        scaler, test_size, seed)
+                        train_index, test_index, scaler, test_size, seed)

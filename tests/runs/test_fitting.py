@@ -1,4 +1,4 @@
-"""The sweep's tidy frame, its R² definition, progress reporting and bottleneck checks."""
+"""The sweep's tidy frame, its R² definition, progress reporting, bottleneck checks and BLAS thread limits."""
 import json
 import subprocess
 import sys
@@ -86,11 +86,10 @@ def test_methods_fitted_side_by_side_equal_the_same_methods_fitted_in_turn():
 
 OVERLAPPING_FITS = """
 import json, threading
-from threadpoolctl import ThreadpoolController
-from pipelines.runs.fitting import one_blas_thread
+from pipelines.runs.fitting import _blas_libraries, one_blas_thread
 
 def blas_threads():
-    return [lib.num_threads for lib in ThreadpoolController().select(user_api="blas").lib_controllers]
+    return [lib.num_threads for lib in _blas_libraries()]
 
 seen, a_in, b_in, a_out = {"before": blas_threads()}, threading.Event(), threading.Event(), threading.Event()
 
